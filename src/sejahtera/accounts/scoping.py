@@ -1,0 +1,60 @@
+"""Area scoping: which wilayah a user may see.
+
+A user is given a set of areas (any level). A record belongs to an area by a Kemendagri code
+(usually its desa). The user sees a record when the record's code equals one of the user's
+area codes or starts with it followed by a dot. Every selector that returns records of an area
+filters with `scope_q`; nothing else decides visibility."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+
+_CACHE_ATTR = "_sejahtera_area_codes"
+M = TypeVar("M", bound=Any)
+
+
+def area_codes(user: Any) -> tuple[str, ...]:
+    """The codes of the user's areas, outermost first, without codes already covered by
+    another of the user's areas. Empty for anonymous or inactive users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    codes = sorted(user.areas.values_list("code", flat=True), key=lambda c: (len(c), c))
+    kept: list[str] = []
+    for code in codes:
+        if not any(code == k or code.startswith(k + ".") for k in kept):
+            kept.append(code)
+    result = tuple(kept)
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_area_codes(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_q(user: Any, field: str) -> Q:
+    """A Q that keeps the rows whose `field` (a wilayah code) lies in the user's areas."""
+    codes = area_codes(user)
+    if not codes:
+        return Q(pk__in=[])
+    q = Q()
+    for code in codes:
+        q |= Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+    return q
+
+
+def scope(queryset: QuerySet[M], user: Any, field: str) -> QuerySet[M]:
+    return queryset.filter(scope_q(user, field))
+
+
+def in_scope(user: Any, code: str | None) -> bool:
+    if not code:
+        return False
+    return any(code == c or code.startswith(c + ".") for c in area_codes(user))
+

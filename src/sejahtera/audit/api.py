@@ -1,0 +1,34 @@
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from sejahtera.accounts.roles import Cap
+from sejahtera.audit import selectors
+from sejahtera.audit.filtersets import AuditEventFilterSet
+from sejahtera.common.api import CapabilityRouter, filter_schema
+
+router: Router = CapabilityRouter(Cap.VIEW_AUDIT, tags=["audit"])
+AuditFilters = filter_schema(AuditEventFilterSet)
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: dt.datetime
+    actor_username: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict[str, Any]
+    wilayah_code: str
+    ip: str | None
+
+
+@router.get("/events", response=list[AuditEventOut], summary="Kejadian audit")
+@paginate
+def list_events(request: HttpRequest, filters: Query[AuditFilters]):  # type: ignore[no-untyped-def,valid-type]
+    return AuditEventFilterSet(filters.dict(exclude_none=True), queryset=selectors.events_for(request.user)).qs  # type: ignore[attr-defined]

@@ -1,0 +1,44 @@
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from sejahtera.accounts.api import me_router, users_router
+from sejahtera.audit.api import router as audit_router
+from sejahtera.jobs.api import router as jobs_router
+from sejahtera.wilayah.api import router as wilayah_router
+
+api = NinjaAPI(
+    title="Sejahtera API",
+    version="1",
+    description="API Sistem Informasi Dinas Sosial. Setiap jawaban dibatasi pada wilayah pengguna.",
+    urls_namespace="api",
+)
+api.add_router("/akun", me_router)
+api.add_router("/pengguna", users_router)
+api.add_router("/wilayah", wilayah_router)
+api.add_router("/audit", audit_router)
+api.add_router("/pekerjaan", jobs_router)
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Akses ditolak.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Silakan masuk atau kirim token API yang sah.")}, status=401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Data tidak ditemukan.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)

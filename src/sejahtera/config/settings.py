@@ -1,0 +1,190 @@
+"""The one settings module of Sejahtera. Everything that differs between installations is read
+from the environment (or a `.env` file in the project root); defaults give a working demo on
+SQLite with nothing else running."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+SRC_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("SEJAHTERA_DEBUG", default=False)
+PRODUCTION = env.bool("SEJAHTERA_PRODUCTION", default=False)
+VAR_DIR = Path(env.str("SEJAHTERA_VAR_DIR", default=str(BASE_DIR / "var")))
+DATA_DIR = Path(env.str("SEJAHTERA_DATA_DIR", default=str(BASE_DIR / "data")))
+
+if PRODUCTION:
+    SECRET_KEY = env.str("SEJAHTERA_SECRET_KEY")  # no default: refuse to start without it
+else:
+    SECRET_KEY = env.str(
+        "SEJAHTERA_SECRET_KEY", default="insecure-dev-key-only-for-demo-and-tests-0123456789"
+    )
+
+ALLOWED_HOSTS = env.list("SEJAHTERA_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("SEJAHTERA_CSRF_TRUSTED_ORIGINS", default=[])
+
+# The office that runs this installation: its kabupaten/kota code (Kemendagri) and name.
+OFFICE_WILAYAH_CODE = env.str("SEJAHTERA_OFFICE_WILAYAH", default="35.16")
+OFFICE_NAME = env.str("SEJAHTERA_OFFICE_NAME", default="Dinas Sosial Kabupaten Mojokerto")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "sejahtera.common",
+    "sejahtera.wilayah",
+    "sejahtera.accounts",
+    "sejahtera.audit",
+    "sejahtera.jobs",
+    "sejahtera.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sejahtera.common.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sejahtera.common.middleware.RequestContextMiddleware",
+    "sejahtera.accounts.middleware.ReadOnlyRoleMiddleware",
+]
+
+ROOT_URLCONF = "sejahtera.config.urls"
+WSGI_APPLICATION = "sejahtera.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sejahtera.common.context_processors.office",
+                "sejahtera.common.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sejahtera.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            # WAL lets the web server read while the task worker writes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    # A file, not memory, so that a task worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sejahtera.sqlite3")}
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("SEJAHTERA_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_AGE = env.int("SEJAHTERA_SESSION_SECONDS", default=60 * 60 * 8)
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry on inactivity
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("Inggris"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = env.str("SEJAHTERA_TIME_ZONE", default="Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [SRC_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "sejahtera.common.storage.StaticStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str("SEJAHTERA_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+PAGE_SIZE = 50
+EXPORT_MAX_ROWS = env.int("SEJAHTERA_EXPORT_MAX_ROWS", default=200_000)
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("SEJAHTERA_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from sejahtera.config.api import api
+from sejahtera.reports import views as report_views
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("akun/", include("sejahtera.accounts.urls")),
+    path("wilayah/", include("sejahtera.wilayah.urls")),
+    path("audit/", include("sejahtera.audit.urls")),
+    path("pekerjaan/", include("sejahtera.jobs.urls")),
+    path("", include("sejahtera.reports.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", api.urls),
+]
+
+handler403 = "sejahtera.common.errors.permission_denied"
+handler404 = "sejahtera.common.errors.page_not_found"
+handler500 = "sejahtera.common.errors.server_error"
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,37 @@
+"""The modules of Sejahtera as the navigation shows them. A module whose app is not installed
+yet is shown as planned, with what it will do, so users know where things will be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    name: str | Promise
+    description: str | Promise
+    url_name: str | None = None  # set once the module's app exists
+
+
+MODULES = [
+    Module("registri", _("Registri Sosial"),
+           _("Keluarga (KK) dan penduduk (NIK), status DTKS/DTSEN dan desil, 26 kategori PPKS, "
+             "usulan dan verifikasi-validasi.")),
+    Module("bansos", _("Program Bantuan"),
+           _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran.")),
+    Module("layanan", _("Layanan & Pengaduan"),
+           _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan.")),
+    Module("mitra", _("Mitra & Bencana"),
+           _("PSKS dan LKS, kejadian bencana, korban dan logistik, Taman Makam Pahlawan.")),
+    Module("renstra", _("Renstra"),
+           _("Tujuan, program, kegiatan, indikator, target dan pagu; realisasi triwulan, capaian "
+             "dan laporan evaluasi.")),
+]
+
+
+def by_slug(slug: str) -> Module | None:
+    return next((m for m in MODULES if m.slug == slug), None)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from sejahtera.accounts.permissions import can
+from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.selectors import users_for
+from sejahtera.audit.selectors import events_for
+from sejahtera.jobs.selectors import jobs_for
+from sejahtera.reports.modules import MODULES, by_slug
+from sejahtera.wilayah.models import Level
+from sejahtera.wilayah.selectors import counts_by_level, current_source
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    levels = counts_by_level(user)
+    context = {
+        "area_counts": [(level.label, levels.get(level.value, 0)) for level in Level if levels.get(level.value)],
+        "user_count": users_for(user).filter(is_active=True).count() if can(user, Cap.VIEW_USERS) else None,
+        "event_count": events_for(user).count() if can(user, Cap.VIEW_AUDIT) else None,
+        "recent_jobs": jobs_for(user)[:5],
+        "modules": MODULES,
+        "source": current_source(),
+    }
+    return render(request, "reports/home.html", context)
+
+
+@login_required
+def module(request: HttpRequest, slug: str) -> HttpResponse:
+    found = by_slug(slug)
+    if found is None:
+        raise Http404
+    return render(request, "reports/module.html", {"module": found})

@@ -1,0 +1,52 @@
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from sejahtera.common.api import CapabilityRouter, filter_schema
+from sejahtera.accounts.roles import Cap
+from sejahtera.wilayah import selectors
+from sejahtera.wilayah.filtersets import WilayahFilterSet
+
+router: Router = CapabilityRouter(Cap.VIEW, tags=["wilayah"])
+
+WilayahFilters = filter_schema(WilayahFilterSet)
+
+
+class WilayahOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent_code: str | None
+    is_kelurahan: bool
+
+    @staticmethod
+    def resolve_kind(obj: object) -> str:
+        return obj.kind_label  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_parent_code(obj: object) -> str | None:
+        return obj.parent_id  # type: ignore[attr-defined,no-any-return]
+
+
+class CountOut(Schema):
+    count: int
+
+
+@router.get("/", response=list[WilayahOut], summary="Daftar wilayah dalam cakupan pengguna")
+@paginate
+def list_wilayah(request: HttpRequest, filters: Query[WilayahFilters]):  # type: ignore[no-untyped-def,valid-type]
+    return WilayahFilterSet(filters.dict(exclude_none=True), queryset=selectors.wilayah_for(request.user)).qs  # type: ignore[attr-defined]
+
+
+@router.get("/count", response=CountOut, summary="Jumlah wilayah dalam cakupan pengguna")
+def count_wilayah(request: HttpRequest, filters: Query[WilayahFilters]) -> dict[str, int]:  # type: ignore[valid-type]
+    qs = WilayahFilterSet(filters.dict(exclude_none=True), queryset=selectors.wilayah_for(request.user)).qs  # type: ignore[attr-defined]
+    return {"count": qs.count()}
+
+
+@router.get("/{code}", response=WilayahOut, summary="Satu wilayah")
+def get_wilayah(request: HttpRequest, code: str) -> object:
+    return get_object_or_404(selectors.wilayah_for(request.user), code=code)
