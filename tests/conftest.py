@@ -20,11 +20,10 @@ KEC_B = "35.16.02"  # Gondang
 DESA_B = "35.16.02.2001"  # Gumeng
 
 
-# Apps a transactional test may flush: everything but the areas, which are loaded once.
-FLUSHABLE_APPS = [
-    "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
-    "django_tasks_db", "sejahtera.accounts", "sejahtera.audit", "sejahtera.jobs",
-]
+def _load_reference_data() -> None:
+    if not Wilayah.objects.filter(code=MOJOKERTO).exists():
+        load_wilayah(actor=None)
+    load_units(stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,27 +31,34 @@ def reference_data(django_db_setup: Any, django_db_blocker: Any) -> None:
     """The real areas of Indonesia and the office's units are reference data every test may
     rely on; they are committed into the test database once per session."""
     with django_db_blocker.unblock():
-        if not Wilayah.objects.filter(code=MOJOKERTO).exists():
-            load_wilayah(actor=None)
-        load_units(stdout=io.StringIO())
+        _load_reference_data()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (and every live-server test) ends by flushing the database; put
+    the reference data back for the tests after it."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or "live_server" in getattr(item, "fixturenames", ()):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _load_reference_data()
 
 
 @pytest.fixture(autouse=True)
-def units_present(request: Any) -> None:
-    """A transactional test (marked with available_apps=FLUSHABLE_APPS) flushes the units
-    with the accounts tables; put them back for the tests after it."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    from sejahtera.accounts.models import Unit
-
-    if not Unit.objects.exists():
-        load_units(stdout=io.StringIO())
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings: Any) -> Iterator[None]:
-    """Tasks run in-process unless a test asks for the database backend."""
+def test_settings(settings: Any) -> Iterator[None]:
+    """Tasks run in-process unless a test asks for the database backend; static files come
+    from the source tree, whatever a demo run left in var/static."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     yield
 
 

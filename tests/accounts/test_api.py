@@ -19,10 +19,16 @@ def _post(client: Client, payload: dict[str, Any]) -> Any:
 
 def test_admin_creates_user_via_api(client: Client, make_user: Any) -> None:
     client.force_login(make_user(Role.ADMIN))
-    response = _post(client, {
-        "username": "apiuser", "full_name": "Lewat API", "role": Role.OPERATOR_DESA,
-        "password": "Sandi-Lewat-Api-1", "areas": [DESA_A],
-    })
+    response = _post(
+        client,
+        {
+            "username": "apiuser",
+            "full_name": "Lewat API",
+            "role": Role.OPERATOR_DESA,
+            "password": "Sandi-Lewat-Api-1",
+            "areas": [DESA_A],
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["areas"] == [DESA_A]
     user = User.objects.get(username="apiuser")
@@ -38,9 +44,17 @@ def test_admin_creates_user_via_api(client: Client, make_user: Any) -> None:
         ({"unit": "TIDAKADA"}, "unit"),
     ],
 )
-def test_bad_api_input_is_422_with_message(client: Client, make_user: Any, payload: dict[str, Any], field: str) -> None:
+def test_bad_api_input_is_422_with_message(
+    client: Client, make_user: Any, payload: dict[str, Any], field: str
+) -> None:
     client.force_login(make_user(Role.ADMIN))
-    data = {"username": "apiuser2", "full_name": "X", "role": Role.OPERATOR_DESA, "password": "Sandi-Lewat-Api-1", "areas": [DESA_A]}
+    data = {
+        "username": "apiuser2",
+        "full_name": "X",
+        "role": Role.OPERATOR_DESA,
+        "password": "Sandi-Lewat-Api-1",
+        "areas": [DESA_A],
+    }
     data.update(payload)
     response = _post(client, data)
     assert response.status_code == 422
@@ -57,7 +71,15 @@ def test_malformed_json_is_not_500(client: Client, make_user: Any) -> None:
 def test_session_api_write_needs_csrf(make_user: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user(Role.ADMIN))
-    response = _post(client, {"username": "c", "full_name": "c", "role": Role.OPERATOR_DINAS, "password": "Sandi-Lewat-Api-1"})
+    response = _post(
+        client,
+        {
+            "username": "c",
+            "full_name": "c",
+            "role": Role.OPERATOR_DINAS,
+            "password": "Sandi-Lewat-Api-1",
+        },
+    )
     assert response.status_code == 403
     assert not User.objects.filter(username="c").exists()
 

@@ -22,7 +22,14 @@ def auditor(make_user: Any) -> User:
 
 def test_auditor_reads(client: Client, auditor: User) -> None:
     client.force_login(auditor)
-    for path in ["/", "/wilayah/", "/akun/pengguna/", "/audit/", "/audit/?export=xlsx", "/api/audit/events"]:
+    for path in [
+        "/",
+        "/wilayah/",
+        "/akun/pengguna/",
+        "/audit/",
+        "/audit/?export=xlsx",
+        "/api/audit/events",
+    ]:
         assert client.get(path).status_code == 200, path
 
 
@@ -47,7 +54,8 @@ def test_auditor_cannot_write_pages(client: Client, auditor: User, make_user: An
 def test_auditor_cannot_write_api(client: Client, auditor: User) -> None:
     client.force_login(auditor)
     response = client.post(
-        "/api/pengguna/", {"username": "a", "full_name": "a", "role": "auditor", "password": "x"},
+        "/api/pengguna/",
+        {"username": "a", "full_name": "a", "role": "auditor", "password": "x"},
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -58,8 +66,10 @@ def test_auditor_token_cannot_write(client: Client, auditor: User) -> None:
     # A token issued earlier (e.g. by an administrator) still cannot write.
     _t, plain = issue_api_token(actor=None, user=auditor, name="baca")
     response = client.post(
-        "/api/pengguna/", {"username": "b", "full_name": "b", "role": "auditor", "password": "x"},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plain}",
+        "/api/pengguna/",
+        {"username": "b", "full_name": "b", "role": "auditor", "password": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
     )
     assert response.status_code == 403
     assert client.get("/api/audit/events", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 200
@@ -69,7 +79,11 @@ def test_auditor_may_sign_out_and_change_own_password(client: Client, auditor: U
     client.force_login(auditor)
     response = client.post(
         "/akun/kata-sandi/",
-        {"old_password": "Kata-Sandi-Uji-2025", "new_password1": "Sandi-Auditor-77", "new_password2": "Sandi-Auditor-77"},
+        {
+            "old_password": "Kata-Sandi-Uji-2025",
+            "new_password1": "Sandi-Auditor-77",
+            "new_password2": "Sandi-Auditor-77",
+        },
     )
     assert response.status_code == 302
     assert client.post("/akun/keluar/").status_code == 302

@@ -35,11 +35,15 @@ def admin(make_user: Any) -> User:
 def test_create_user_is_audited_with_new_values(admin: User) -> None:
     user = create_user(
         actor=admin,
-        data=UserData(username="ops1", full_name="Siti Aminah", role=Role.OPERATOR_DESA, areas=areas(DESA_A)),
+        data=UserData(
+            username="ops1", full_name="Siti Aminah", role=Role.OPERATOR_DESA, areas=areas(DESA_A)
+        ),
         password=GOOD_PASSWORD,
     )
     assert user.check_password(GOOD_PASSWORD)
-    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(user.pk), action=Action.CREATE)
+    event = AuditEvent.objects.get(
+        object_type="accounts.user", object_id=str(user.pk), action=Action.CREATE
+    )
     assert event.actor == admin
     assert event.changes["full_name"] == [None, "Siti Aminah"]
     assert event.changes["areas"] == [None, [DESA_A]]
@@ -51,17 +55,27 @@ def test_update_user_records_old_and_new_values(admin: User, make_user: Any) -> 
     update_user(
         actor=admin,
         user=user,
-        data=UserData(username=user.username, full_name="Budi Santoso", role=Role.OPERATOR_DESA, areas=areas(DESA_A2)),
+        data=UserData(
+            username=user.username,
+            full_name="Budi Santoso",
+            role=Role.OPERATOR_DESA,
+            areas=areas(DESA_A2),
+        ),
     )
-    event = AuditEvent.objects.get(object_type="accounts.user", object_id=str(user.pk), action=Action.UPDATE)
+    event = AuditEvent.objects.get(
+        object_type="accounts.user", object_id=str(user.pk), action=Action.UPDATE
+    )
     assert event.changes == {"areas": [[DESA_A], [DESA_A2]], "full_name": ["Budi", "Budi Santoso"]}
 
 
 def test_update_without_change_leaves_no_event(admin: User, make_user: Any) -> None:
     user = make_user(Role.OPERATOR_DESA, [DESA_A], full_name="Budi")
     update_user(
-        actor=admin, user=user,
-        data=UserData(username=user.username, full_name="Budi", role=Role.OPERATOR_DESA, areas=areas(DESA_A)),
+        actor=admin,
+        user=user,
+        data=UserData(
+            username=user.username, full_name="Budi", role=Role.OPERATOR_DESA, areas=areas(DESA_A)
+        ),
     )
     assert not AuditEvent.objects.filter(object_id=str(user.pk), action=Action.UPDATE).exists()
 
@@ -80,7 +94,8 @@ def test_update_without_change_leaves_no_event(admin: User, make_user: Any) -> N
 def test_role_area_rules(admin: User, role: str, codes: list[str], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         create_user(
-            actor=admin, data=UserData(username="x1", full_name="X", role=role, areas=areas(*codes)),
+            actor=admin,
+            data=UserData(username="x1", full_name="X", role=role, areas=areas(*codes)),
             password=GOOD_PASSWORD,
         )
     assert not User.objects.filter(username="x1").exists()
@@ -88,7 +103,8 @@ def test_role_area_rules(admin: User, role: str, codes: list[str], message: str)
 
 def test_office_role_defaults_to_office_area(admin: User) -> None:
     user = create_user(
-        actor=admin, data=UserData(username="kadis2", full_name="K", role=Role.KEPALA_DINAS, areas=[]),
+        actor=admin,
+        data=UserData(username="kadis2", full_name="K", role=Role.KEPALA_DINAS, areas=[]),
         password=GOOD_PASSWORD,
     )
     assert list(user.areas.values_list("code", flat=True)) == [MOJOKERTO]
@@ -98,7 +114,9 @@ def test_kepala_bidang_with_bidang(admin: User) -> None:
     unit = Unit.objects.get(code="REHSOS")
     user = create_user(
         actor=admin,
-        data=UserData(username="kabid2", full_name="K", role=Role.KEPALA_BIDANG, areas=[], unit=unit),
+        data=UserData(
+            username="kabid2", full_name="K", role=Role.KEPALA_BIDANG, areas=[], unit=unit
+        ),
         password=GOOD_PASSWORD,
     )
     assert user.unit == unit
@@ -109,7 +127,9 @@ def test_admin_cannot_assign_areas_outside_own(make_user: Any) -> None:
     with pytest.raises(ValidationError, match="di luar cakupan"):
         create_user(
             actor=kec_admin,
-            data=UserData(username="y", full_name="Y", role=Role.OPERATOR_DESA, areas=areas(DESA_B)),
+            data=UserData(
+                username="y", full_name="Y", role=Role.OPERATOR_DESA, areas=areas(DESA_B)
+            ),
             password=GOOD_PASSWORD,
         )
 
@@ -117,7 +137,8 @@ def test_admin_cannot_assign_areas_outside_own(make_user: Any) -> None:
 def test_weak_password_and_duplicate_username(admin: User, make_user: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         create_user(
-            actor=admin, data=UserData(username="z", full_name="Z", role=Role.OPERATOR_DINAS, areas=[]),
+            actor=admin,
+            data=UserData(username="z", full_name="Z", role=Role.OPERATOR_DINAS, areas=[]),
             password="12345",
         )
     assert "password" in exc.value.message_dict
@@ -125,17 +146,25 @@ def test_weak_password_and_duplicate_username(admin: User, make_user: Any) -> No
     with pytest.raises(ValidationError, match="sudah dipakai"):
         create_user(
             actor=admin,
-            data=UserData(username=existing.username.upper(), full_name="Z", role=Role.OPERATOR_DINAS, areas=[]),
+            data=UserData(
+                username=existing.username.upper(),
+                full_name="Z",
+                role=Role.OPERATOR_DINAS,
+                areas=[],
+            ),
             password=GOOD_PASSWORD,
         )
 
 
-@pytest.mark.parametrize("role", [Role.AUDITOR, Role.OPERATOR_DINAS, Role.KEPALA_DINAS, Role.OPERATOR_DESA])
+@pytest.mark.parametrize(
+    "role", [Role.AUDITOR, Role.OPERATOR_DINAS, Role.KEPALA_DINAS, Role.OPERATOR_DESA]
+)
 def test_only_administrators_manage_users(make_user: Any, role: str) -> None:
     actor = make_user(role, [DESA_A] if role == Role.OPERATOR_DESA else [MOJOKERTO])
     with pytest.raises(PermissionDenied):
         create_user(
-            actor=actor, data=UserData(username="w", full_name="W", role=Role.OPERATOR_DINAS, areas=[]),
+            actor=actor,
+            data=UserData(username="w", full_name="W", role=Role.OPERATOR_DINAS, areas=[]),
             password=GOOD_PASSWORD,
         )
     assert not User.objects.filter(username="w").exists()
@@ -144,8 +173,14 @@ def test_only_administrators_manage_users(make_user: Any, role: str) -> None:
 def test_admin_cannot_demote_self(admin: User) -> None:
     with pytest.raises(ValidationError, match="sendiri"):
         update_user(
-            actor=admin, user=admin,
-            data=UserData(username=admin.username, full_name="A", role=Role.OPERATOR_DINAS, areas=areas(MOJOKERTO)),
+            actor=admin,
+            user=admin,
+            data=UserData(
+                username=admin.username,
+                full_name="A",
+                role=Role.OPERATOR_DINAS,
+                areas=areas(MOJOKERTO),
+            ),
         )
 
 

@@ -47,17 +47,24 @@ def test_pages_require_login(client: Client) -> None:
 def test_password_change(client: Client, make_user: Any) -> None:
     user = make_user(Role.OPERATOR_DINAS)
     client.force_login(user)
-    bad = client.post("/akun/kata-sandi/", {"old_password": "salah", "new_password1": "a", "new_password2": "b"})
+    bad = client.post(
+        "/akun/kata-sandi/", {"old_password": "salah", "new_password1": "a", "new_password2": "b"}
+    )
     assert bad.status_code == 200
     body = bad.content.decode()
     assert "Kata sandi lama Anda salah" in body
     short = client.post(
-        "/akun/kata-sandi/", {"old_password": PASSWORD, "new_password1": "abc12", "new_password2": "abc12"}
+        "/akun/kata-sandi/",
+        {"old_password": PASSWORD, "new_password1": "abc12", "new_password2": "abc12"},
     )
     assert "terlalu pendek" in short.content.decode()
     ok = client.post(
         "/akun/kata-sandi/",
-        {"old_password": PASSWORD, "new_password1": "Sandi-Baru-Kuat-99", "new_password2": "Sandi-Baru-Kuat-99"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Sandi-Baru-Kuat-99",
+            "new_password2": "Sandi-Baru-Kuat-99",
+        },
     )
     assert ok.status_code == 302
     user.refresh_from_db()
@@ -67,9 +74,17 @@ def test_password_change(client: Client, make_user: Any) -> None:
 
 def _new_user_post(**overrides: Any) -> dict[str, Any]:
     data = {
-        "username": "opdesa9", "full_name": "Sri Wahyuni", "email": "", "nip": "", "phone": "",
-        "role": Role.OPERATOR_DESA, "unit": "", "areas": [DESA_A], "is_active": "on",
-        "password1": "Kata-Sandi-Desa-77", "password2": "Kata-Sandi-Desa-77",
+        "username": "opdesa9",
+        "full_name": "Sri Wahyuni",
+        "email": "",
+        "nip": "",
+        "phone": "",
+        "role": Role.OPERATOR_DESA,
+        "unit": "",
+        "areas": [DESA_A],
+        "is_active": "on",
+        "password1": "Kata-Sandi-Desa-77",
+        "password2": "Kata-Sandi-Desa-77",
     }
     data.update(overrides)
     return data
@@ -98,7 +113,9 @@ def test_admin_creates_user_through_form(client: Client, make_user: Any) -> None
         ({"full_name": ""}, "wajib diisi"),
     ],
 )
-def test_user_form_bad_input(client: Client, make_user: Any, overrides: dict[str, Any], message: str) -> None:
+def test_user_form_bad_input(
+    client: Client, make_user: Any, overrides: dict[str, Any], message: str
+) -> None:
     client.force_login(make_user(Role.ADMIN))
     response = client.post("/akun/pengguna/baru/", _new_user_post(**overrides))
     assert response.status_code == 200
@@ -132,10 +149,13 @@ def test_admin_deactivates_user(client: Client, make_user: Any) -> None:
 def test_admin_sets_password(client: Client, make_user: Any) -> None:
     client.force_login(make_user(Role.ADMIN))
     user = make_user(Role.OPERATOR_DINAS)
-    bad = client.post(f"/akun/pengguna/{user.pk}/kata-sandi/", {"password1": "123", "password2": "123"})
+    bad = client.post(
+        f"/akun/pengguna/{user.pk}/kata-sandi/", {"password1": "123", "password2": "123"}
+    )
     assert bad.status_code == 200 and "terlalu pendek" in bad.content.decode()
     ok = client.post(
-        f"/akun/pengguna/{user.pk}/kata-sandi/", {"password1": "Sandi-Baru-Kuat-99", "password2": "Sandi-Baru-Kuat-99"}
+        f"/akun/pengguna/{user.pk}/kata-sandi/",
+        {"password1": "Sandi-Baru-Kuat-99", "password2": "Sandi-Baru-Kuat-99"},
     )
     assert ok.status_code == 302
 
@@ -156,9 +176,16 @@ def test_kecamatan_admin_sees_only_users_of_their_kecamatan(client: Client, make
     assert mine.pk in ids and other.pk not in ids
 
 
-@pytest.mark.parametrize("role", [Role.OPERATOR_DESA, Role.OPERATOR_DINAS, Role.TKSK, Role.PENDAMPING, Role.KEPALA_BIDANG])
-def test_non_admin_roles_cannot_open_user_management(client: Client, make_user: Any, role: str) -> None:
-    codes = {Role.OPERATOR_DESA: [DESA_A], Role.TKSK: [KEC_A], Role.PENDAMPING: [DESA_A]}.get(role, [MOJOKERTO])
+@pytest.mark.parametrize(
+    "role",
+    [Role.OPERATOR_DESA, Role.OPERATOR_DINAS, Role.TKSK, Role.PENDAMPING, Role.KEPALA_BIDANG],
+)
+def test_non_admin_roles_cannot_open_user_management(
+    client: Client, make_user: Any, role: str
+) -> None:
+    codes = {Role.OPERATOR_DESA: [DESA_A], Role.TKSK: [KEC_A], Role.PENDAMPING: [DESA_A]}.get(
+        role, [MOJOKERTO]
+    )
     client.force_login(make_user(role, codes))
     response = client.get("/akun/pengguna/")
     assert response.status_code == 403

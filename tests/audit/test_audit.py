@@ -42,9 +42,17 @@ def test_events_carry_request_address(client: Client, make_user: Any) -> None:
 
 def test_auditor_searches_events(client: Client, make_user: Any) -> None:
     actor = make_user(Role.OPERATOR_DINAS, username="pelaku1")
-    audit.record(actor=actor, action=Action.UPDATE, object_type="uji.benda", object_id="7",
-                 object_repr="Benda Uji", changes={"nama": ["A", "B"]})
-    audit.record(actor=actor, action=Action.VIEW, object_type="uji.benda", object_id="8", object_repr="Lain")
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        object_type="uji.benda",
+        object_id="7",
+        object_repr="Benda Uji",
+        changes={"nama": ["A", "B"]},
+    )
+    audit.record(
+        actor=actor, action=Action.VIEW, object_type="uji.benda", object_id="8", object_repr="Lain"
+    )
     client.force_login(make_user(Role.AUDITOR))
     body = client.get("/audit/?actor=pelaku1&action=update").content.decode()
     assert "Benda Uji" in body and "Lain" not in body

@@ -11,7 +11,6 @@ from sejahtera.accounts.roles import Role
 from sejahtera.jobs.models import Job, JobStatus
 from sejahtera.jobs.services import JobError, Progress, run_job, start_job
 from sejahtera.wilayah.tasks import load_wilayah_task
-from tests.conftest import FLUSHABLE_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,9 @@ def test_unexpected_error_fails_job_without_leaking_trace() -> None:
     assert "rahasia" not in job.message and "log server" in job.message
 
 
-def test_wilayah_reload_from_ui_runs_as_job(client: Client, make_user: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_wilayah_reload_from_ui_runs_as_job(
+    client: Client, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     admin = make_user(Role.ADMIN)
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +77,9 @@ def test_wilayah_reload_from_ui_runs_as_job(client: Client, make_user: Any, djan
 def test_progress_fragment_polls_until_finished(client: Client, make_user: Any) -> None:
     user = make_user(Role.OPERATOR_DINAS)
     client.force_login(user)
-    job = Job.objects.create(kind="uji", title="Uji", owner=user, status=JobStatus.RUNNING, done=5, total=10)
+    job = Job.objects.create(
+        kind="uji", title="Uji", owner=user, status=JobStatus.RUNNING, done=5, total=10
+    )
     running = client.get(f"/pekerjaan/{job.pk}/kemajuan/").content.decode()
     assert 'hx-trigger="every 1s"' in running and "50%" in running
     Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
@@ -96,22 +99,30 @@ def test_jobs_of_others_are_hidden(client: Client, make_user: Any) -> None:
     assert "Rahasia" not in client.get("/pekerjaan/").content.decode()
 
 
-@pytest.mark.django_db(transaction=True, available_apps=FLUSHABLE_APPS)
+@pytest.mark.django_db(transaction=True)
 def test_database_backend_and_worker_process(settings: Any, make_user: Any) -> None:
     """The real path: the task is stored by the django-tasks-db backend and a separate
     `db_worker` process runs it."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
     from django.db import connection
 
-    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        ("file:memorydb", ":memory:")
+    ):
         pytest.skip("an in-memory SQLite test database cannot be shared with a worker process")
     admin = make_user(Role.ADMIN)
     job = start_job(actor=admin, kind="wilayah.load", title="Muat", task=load_wilayah_task)
     assert Job.objects.get(pk=job.pk).task_result_id
     env = _env_for_worker(connection)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "sejahtera", "db_worker", "--batch", "--no-startup-delay"],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     job.refresh_from_db()
@@ -127,8 +138,7 @@ def _env_for_worker(connection: Any) -> dict[str, str]:
         env["DATABASE_URL"] = f"sqlite:///{name}"
     else:
         s = connection.settings_dict
-        env["DATABASE_URL"] = (
-            f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
-        )
+        host = f"{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
+        env["DATABASE_URL"] = f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{host}/{name}"
     env["SEJAHTERA_TASK_BACKEND"] = "django_tasks_db.DatabaseBackend"
     return env

@@ -1,4 +1,3 @@
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -8,7 +7,7 @@ from sejahtera.accounts import selectors
 from sejahtera.accounts.filtersets import UserFilterSet
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import area_codes
-from sejahtera.common.api import CapabilityRouter, api_auth, filter_schema
+from sejahtera.common.api import CapabilityRouter, api_auth, apply_filters, filter_schema
 
 me_router: Router = CapabilityRouter(Cap.VIEW, tags=["akun"])
 users_router: Router = CapabilityRouter(Cap.VIEW_USERS, tags=["akun"])
@@ -62,7 +61,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 @users_router.get("/", response=list[UserOut], summary="Daftar pengguna dalam cakupan")
 @paginate
 def list_users(request: HttpRequest, filters: Query[UserFilters]):  # type: ignore[no-untyped-def,valid-type]
-    return UserFilterSet(filters.dict(exclude_none=True), queryset=selectors.users_for(request.user)).qs  # type: ignore[attr-defined]
+    return apply_filters(UserFilterSet, filters, selectors.users_for(request.user))
 
 
 @users_router.get("/{user_id}", response=UserOut, summary="Satu pengguna")
@@ -96,7 +95,14 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
     areas = list(wilayah_for(request.user).filter(code__in=payload.areas))
     missing = sorted(set(payload.areas) - {a.code for a in areas})
     if missing:
-        raise ValidationError({"areas": [_("Kode wilayah tidak dikenal atau di luar cakupan Anda: %(codes)s") % {"codes": ", ".join(missing)}]})
+        raise ValidationError(
+            {
+                "areas": [
+                    _("Kode wilayah tidak dikenal atau di luar cakupan Anda: %(codes)s")
+                    % {"codes": ", ".join(missing)}
+                ]
+            }
+        )
     unit = None
     if payload.unit:
         unit = Unit.objects.filter(code=payload.unit).first()
@@ -105,8 +111,14 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status:
     user = services.create_user(
         actor=request.user,
         data=services.UserData(
-            username=payload.username, full_name=payload.full_name, role=payload.role, areas=areas,
-            unit=unit, email=payload.email, nip=payload.nip, phone=payload.phone,
+            username=payload.username,
+            full_name=payload.full_name,
+            role=payload.role,
+            areas=areas,
+            unit=unit,
+            email=payload.email,
+            nip=payload.nip,
+            phone=payload.phone,
         ),
         password=payload.password,
     )

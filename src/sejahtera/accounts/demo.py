@@ -12,7 +12,7 @@ from sejahtera.accounts.roles import Role
 from sejahtera.accounts.services import UserData, create_user
 from sejahtera.wilayah.models import Level, Wilayah
 
-DEMO_PASSWORD = "Demo-Sejahtera-2025"
+DEMO_PASSWORD = "Demo-Sejahtera-2025"  # noqa: S105 - synthetic demo accounts only
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("kabid", "Kepala Bidang Linjamsos (demo)", Role.KEPALA_BIDANG, "LINJAMSOS"),
     DemoAccount("operator", "Operator Dinas (demo)", Role.OPERATOR_DINAS, "PFM"),
     DemoAccount("desa", "Operator Desa (demo)", Role.OPERATOR_DESA, area="first_desa"),
-    DemoAccount("desa2", "Operator Desa Lain (demo)", Role.OPERATOR_DESA, area="second_kecamatan_desa"),
+    DemoAccount(
+        "desa2", "Operator Desa Lain (demo)", Role.OPERATOR_DESA, area="second_kecamatan_desa"
+    ),
     DemoAccount("tksk", "TKSK Kecamatan (demo)", Role.TKSK, area="first_kecamatan"),
     DemoAccount("psm", "Pendamping/PSM (demo)", Role.PENDAMPING, area="two_desa"),
     DemoAccount("auditor", "Auditor (demo)", Role.AUDITOR),
@@ -78,7 +80,9 @@ def load(*, stdout: TextIO) -> None:
 def describe() -> list[tuple[str, str, str]]:
     """(username, role, areas) of each demo account, for the demo's start-up message."""
     rows = []
-    for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).prefetch_related("areas"):
+    for user in User.objects.filter(
+        username__in=[a.username for a in DEMO_ACCOUNTS]
+    ).prefetch_related("areas"):
         areas = ", ".join(a.display_name for a in user.areas.all())
         rows.append((user.username, user.get_role_display(), areas))
     order = [a.username for a in DEMO_ACCOUNTS]

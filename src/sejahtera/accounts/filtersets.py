@@ -10,7 +10,9 @@ from sejahtera.accounts.roles import Role
 
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari nama, pengguna, NIP"), method="search")
-    role = django_filters.ChoiceFilter(label=_("Peran"), choices=Role.choices, empty_label=_("Semua peran"))
+    role = django_filters.ChoiceFilter(
+        label=_("Peran"), choices=Role.choices, empty_label=_("Semua peran")
+    )
     area = django_filters.CharFilter(label=_("Kode wilayah"), method="in_area")
     is_active = django_filters.BooleanFilter(label=_("Aktif"))
 

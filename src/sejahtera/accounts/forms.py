@@ -34,21 +34,29 @@ class UserForm(forms.Form):
         label=_("Nama pengguna"),
         max_length=150,
         regex=r"^[\w.@+-]+$",
-        error_messages={"invalid": _("Nama pengguna hanya boleh berisi huruf, angka, dan . @ + - _")},
+        error_messages={
+            "invalid": _("Nama pengguna hanya boleh berisi huruf, angka, dan . @ + - _")
+        },
     )
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     email = forms.EmailField(label=_("Surel"), required=False)
     nip = forms.RegexField(
-        label=_("NIP"), regex=r"^\d{18}$", required=False,
+        label=_("NIP"),
+        regex=r"^\d{18}$",
+        required=False,
         error_messages={"invalid": _("NIP terdiri atas 18 angka.")},
     )
     phone = forms.RegexField(
-        label=_("Telepon"), regex=r"^\+?[\d -]{6,20}$", required=False,
+        label=_("Telepon"),
+        regex=r"^\+?[\d -]{6,20}$",
+        required=False,
         error_messages={"invalid": _("Nomor telepon tidak valid.")},
     )
     role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
     unit = forms.ModelChoiceField(
-        label=_("Unit kerja"), queryset=Unit.objects.all(), required=False,
+        label=_("Unit kerja"),
+        queryset=Unit.objects.all(),
+        required=False,
         help_text=_("Wajib untuk kepala bidang."),
     )
     areas = AreaChoiceField(
@@ -72,22 +80,36 @@ class UserForm(forms.Form):
     def to_data(self) -> UserData:
         c = self.cleaned_data
         return UserData(
-            username=c["username"], full_name=c["full_name"], role=c["role"], areas=list(c["areas"]),
-            email=c["email"], nip=c["nip"], phone=c["phone"], unit=c["unit"],
+            username=c["username"],
+            full_name=c["full_name"],
+            role=c["role"],
+            areas=list(c["areas"]),
+            email=c["email"],
+            nip=c["nip"],
+            phone=c["phone"],
+            unit=c["unit"],
         )
 
     @staticmethod
     def initial_for(user: User) -> dict[str, Any]:
         return {
-            "username": user.username, "full_name": user.full_name, "email": user.email,
-            "nip": user.nip, "phone": user.phone, "role": user.role, "unit": user.unit,
-            "areas": list(user.areas.all()), "is_active": user.is_active,
+            "username": user.username,
+            "full_name": user.full_name,
+            "email": user.email,
+            "nip": user.nip,
+            "phone": user.phone,
+            "role": user.role,
+            "unit": user.unit,
+            "areas": list(user.areas.all()),
+            "is_active": user.is_active,
         }
 
 
 class NewUserForm(UserForm):
     password1 = forms.CharField(label=_("Kata sandi"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Ulangi kata sandi"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi"), widget=forms.PasswordInput, strip=False
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -98,7 +120,9 @@ class NewUserForm(UserForm):
 
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(label=_("Kata sandi baru"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label=_("Ulangi kata sandi baru"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi baru"), widget=forms.PasswordInput, strip=False
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

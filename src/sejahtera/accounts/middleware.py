@@ -24,7 +24,11 @@ class ReadOnlyRoleMiddleware:
     def allowed(self) -> frozenset[str]:
         if self._allowed is None:
             self._allowed = frozenset(
-                {reverse("accounts:logout"), reverse("accounts:password_change"), reverse("set_language")}
+                {
+                    reverse("accounts:logout"),
+                    reverse("accounts:password_change"),
+                    reverse("set_language"),
+                }
             )
         return self._allowed
 

@@ -22,7 +22,7 @@ def area_codes(user: Any) -> tuple[str, ...]:
         return ()
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     codes = sorted(user.areas.values_list("code", flat=True), key=lambda c: (len(c), c))
     kept: list[str] = []
     for code in codes:
@@ -57,4 +57,3 @@ def in_scope(user: Any, code: str | None) -> bool:
     if not code:
         return False
     return any(code == c or code.startswith(c + ".") for c in area_codes(user))
-

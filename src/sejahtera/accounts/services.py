@@ -23,7 +23,17 @@ from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.wilayah.models import Wilayah
 
-USER_FIELDS = ["username", "full_name", "email", "nip", "phone", "role", "unit", "is_active", "areas"]
+USER_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "nip",
+    "phone",
+    "role",
+    "unit",
+    "is_active",
+    "areas",
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,9 @@ def _check_user_data(*, actor: Any, data: UserData) -> list[Wilayah]:
     if data.role not in Role.values:
         errors.setdefault("role", []).append(_("Peran tidak dikenal."))
     areas = list(data.areas)
-    if data.role == Role.KEPALA_BIDANG and (data.unit is None or data.unit.kind != Unit.Kind.BIDANG):
+    if data.role == Role.KEPALA_BIDANG and (
+        data.unit is None or data.unit.kind != Unit.Kind.BIDANG
+    ):
         errors.setdefault("unit", []).append(_("Kepala bidang harus terikat pada satu bidang."))
     if not areas:
         office = Wilayah.objects.filter(code=settings.OFFICE_WILAYAH_CODE).first()
@@ -56,7 +68,8 @@ def _check_user_data(*, actor: Any, data: UserData) -> list[Wilayah]:
     if rule and areas:
         if rule.exactly_one and len(areas) != 1:
             errors.setdefault("areas", []).append(
-                _("Peran ini terikat pada tepat satu %(level)s.") % {"level": rule.level.label.lower()}  # type: ignore[union-attr]
+                _("Peran ini terikat pada tepat satu %(level)s.")
+                % {"level": rule.level.label.lower()}  # type: ignore[union-attr]
             )
         wrong = [a for a in areas if rule.level is not None and a.level != rule.level]
         if wrong:
@@ -118,7 +131,9 @@ def update_user(*, actor: Any, user: User, data: UserData, is_active: bool = Tru
     if User.objects.filter(username__iexact=data.username).exclude(pk=user.pk).exists():
         raise ValidationError({"username": [_("Nama pengguna ini sudah dipakai.")]})
     if actor is not None and user.pk == actor.pk and (not is_active or data.role != user.role):
-        raise ValidationError(_("Anda tidak dapat menonaktifkan atau mengganti peran akun Anda sendiri."))
+        raise ValidationError(
+            _("Anda tidak dapat menonaktifkan atau mengganti peran akun Anda sendiri.")
+        )
     before = audit.snapshot(user, USER_FIELDS)
     for name in ("username", "full_name", "email", "nip", "phone", "role", "unit"):
         setattr(user, name, getattr(data, name))
@@ -143,9 +158,7 @@ def set_password(*, actor: Any, user: User, password: str) -> None:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(
-        actor=actor, action=Action.UPDATE, obj=user, changes={"password": ["***", "***"]}
-    )
+    audit.record(actor=actor, action=Action.UPDATE, obj=user, changes={"password": ["***", "***"]})
 
 
 def _hash_token(token: str) -> str:
@@ -177,7 +190,10 @@ def revoke_api_token(*, actor: Any, token: ApiToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(
-            actor=actor, action=Action.UPDATE, obj=token, changes={"revoked_at": [None, token.revoked_at.isoformat()]}
+            actor=actor,
+            action=Action.UPDATE,
+            obj=token,
+            changes={"revoked_at": [None, token.revoked_at.isoformat()]},
         )
 
 
@@ -202,4 +218,3 @@ def load_units(*, rows: list[dict[str, str]]) -> int:
             changed += 1
             audit.record(actor=None, action=Action.UPDATE, obj=unit, changes=changes)
     return changed
-

@@ -9,7 +9,9 @@ from sejahtera.accounts.models import User
 
 
 class UserTable(tables.Table):
-    username = tables.Column(verbose_name=_("Nama pengguna"), linkify=("accounts:user_detail", {"pk": tables.A("pk")}))
+    username = tables.Column(
+        verbose_name=_("Nama pengguna"), linkify=("accounts:user_detail", {"pk": tables.A("pk")})
+    )
     full_name = tables.Column(verbose_name=_("Nama lengkap"))
     role = tables.Column(verbose_name=_("Peran"))
     unit = tables.Column(verbose_name=_("Unit kerja"))

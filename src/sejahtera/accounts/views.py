@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -50,16 +50,17 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = OwnPasswordForm(request.user, request.POST or None)
+    user = cast(User, request.user)
+    form = OwnPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_password(
-                actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]  # type: ignore[arg-type]
+                actor=user, user=user, password=form.cleaned_data["new_password1"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, user)
             messages.success(request, _("Kata sandi Anda telah diganti."))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -127,7 +128,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_user(
-                actor=request.user, user=user, data=form.to_data(),
+                actor=request.user,
+                user=user,
+                data=form.to_data(),
                 is_active=form.cleaned_data["is_active"],
             )
         except ValidationError as exc:
@@ -136,8 +139,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Perubahan disimpan."))
             return redirect("accounts:user_detail", pk=user.pk)
     return render(
-        request, "accounts/user_form.html",
-        {"form": form, "title": _("Ubah pengguna %(name)s") % {"name": user.username}, "subject": user},
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "title": _("Ubah pengguna %(name)s") % {"name": user.username},
+            "subject": user,
+        },
     )
 
 
@@ -148,15 +156,22 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_password(actor=request.user, user=user, password=form.cleaned_data["password1"])
+            services.set_password(
+                actor=request.user, user=user, password=form.cleaned_data["password1"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Kata sandi %(name)s diganti.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
     return render(
-        request, "accounts/user_form.html",
-        {"form": form, "title": _("Kata sandi baru untuk %(name)s") % {"name": user.username}, "subject": user},
+        request,
+        "accounts/user_form.html",
+        {
+            "form": form,
+            "title": _("Kata sandi baru untuk %(name)s") % {"name": user.username},
+            "subject": user,
+        },
     )
 
 
@@ -167,14 +182,22 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
     plain = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, plain = services.issue_api_token(actor=user, user=user, name=form.cleaned_data["name"])
+            _token, plain = services.issue_api_token(
+                actor=user, user=user, name=form.cleaned_data["name"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             form = TokenForm()
     return render(
-        request, "accounts/tokens.html",
-        {"form": form, "tokens": selectors.tokens_of(user), "plain": plain, "can_use_api": can(user, Cap.USE_API)},
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.tokens_of(user),
+            "plain": plain,
+            "can_use_api": can(user, Cap.USE_API),
+        },
     )
 
 

@@ -1,4 +1,3 @@
-
 import datetime as dt
 from typing import Any
 
@@ -9,7 +8,7 @@ from ninja.pagination import paginate
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import selectors
 from sejahtera.audit.filtersets import AuditEventFilterSet
-from sejahtera.common.api import CapabilityRouter, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
 
 router: Router = CapabilityRouter(Cap.VIEW_AUDIT, tags=["audit"])
 AuditFilters = filter_schema(AuditEventFilterSet)
@@ -31,4 +30,4 @@ class AuditEventOut(Schema):
 @router.get("/events", response=list[AuditEventOut], summary="Kejadian audit")
 @paginate
 def list_events(request: HttpRequest, filters: Query[AuditFilters]):  # type: ignore[no-untyped-def,valid-type]
-    return AuditEventFilterSet(filters.dict(exclude_none=True), queryset=selectors.events_for(request.user)).qs  # type: ignore[attr-defined]
+    return apply_filters(AuditEventFilterSet, filters, selectors.events_for(request.user))

@@ -45,9 +45,7 @@ def snapshot(
     for m2m in opts.many_to_many:
         if m2m.name in skip or wanted is None or m2m.name not in wanted or instance.pk is None:
             continue
-        data[m2m.name] = _jsonable(
-            list(getattr(instance, m2m.name).values_list("pk", flat=True))
-        )
+        data[m2m.name] = _jsonable(list(getattr(instance, m2m.name).values_list("pk", flat=True)))
     return data
 
 

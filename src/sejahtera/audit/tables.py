@@ -23,14 +23,28 @@ class AuditEventTable(tables.Table):
 
     class Meta:
         model = AuditEvent
-        fields = ["at", "actor_username", "action", "object_type", "object_repr", "changes", "wilayah_code", "ip"]
+        fields = [
+            "at",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_repr",
+            "changes",
+            "wilayah_code",
+            "ip",
+        ]
         attrs = {"class": "table table-sm table-striped align-middle small"}
 
     def render_changes(self, value: dict[str, Any]) -> SafeString:
         return format_html_join(
-            "", "<div><code>{}</code>: {} → {}</div>",
-            ((k, _short(v[0]), _short(v[1])) if isinstance(v, list) and len(v) == 2 else (k, "", _short(v))
-             for k, v in value.items()),
+            "",
+            "<div><code>{}</code>: {} → {}</div>",
+            (
+                (k, _short(v[0]), _short(v[1]))
+                if isinstance(v, list) and len(v) == 2
+                else (k, "", _short(v))
+                for k, v in value.items()
+            ),
         )
 
     def value_changes(self, value: dict[str, Any]) -> str:

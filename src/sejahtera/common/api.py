@@ -2,7 +2,6 @@
 capability check, and turning a django-filter FilterSet into the query schema of an endpoint so
 that the page, the API and the export share one filter definition."""
 
-
 import hashlib
 from typing import Any
 
@@ -84,6 +83,9 @@ def filter_schema(filterset_class: type[FilterSet]) -> type[Schema]:
     fields: dict[str, Any] = {}
     for name, flt in filterset_class.base_filters.items():
         fields[name] = (str | None, Field(None, description=str(flt.label or name)))
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{filterset_class.__name__}Query", __base__=Schema, **fields
-    )
+    return create_model(f"{filterset_class.__name__}Query", __base__=Schema, **fields)
+
+
+def apply_filters(filterset_class: type[FilterSet], filters: Any, queryset: Any) -> Any:
+    """Run the list's FilterSet on the query parameters an endpoint received."""
+    return filterset_class(filters.dict(exclude_none=True), queryset=queryset).qs

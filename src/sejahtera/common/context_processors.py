@@ -7,7 +7,10 @@ from django.http import HttpRequest
 
 
 def office(request: HttpRequest) -> dict[str, Any]:
-    return {"OFFICE_NAME": settings.OFFICE_NAME, "OFFICE_WILAYAH_CODE": settings.OFFICE_WILAYAH_CODE}
+    return {
+        "OFFICE_NAME": settings.OFFICE_NAME,
+        "OFFICE_WILAYAH_CODE": settings.OFFICE_WILAYAH_CODE,
+    }
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -16,7 +16,8 @@ class RequestInfo:
     path: str = ""
 
 
-_current: ContextVar[RequestInfo] = ContextVar("sejahtera_request", default=RequestInfo())
+_EMPTY = RequestInfo()
+_current: ContextVar[RequestInfo] = ContextVar("sejahtera_request", default=_EMPTY)
 
 
 def current() -> RequestInfo:

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -38,7 +39,7 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
 
     selector: ClassVar[Any]
     export_name: ClassVar[str] = "data"
-    title: ClassVar[str] = ""
+    title: ClassVar[str | Promise] = ""
     template_name = "common/list.html"
     paginate_by = None  # the table paginates (see get_table_pagination)
     strict = False
@@ -47,17 +48,17 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
         return {"per_page": settings.PAGE_SIZE}
 
     def get_queryset(self) -> QuerySet[Any]:
-        return type(self).selector(self.request.user)  # type: ignore[no-any-return]
+        return type(self).selector(self.request.user)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("export") == "xlsx":
             return self.export(request)
-        return super().get(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
-        context["can_export"] = self.request.user.can(Cap.EXPORT)  # type: ignore[union-attr]
+        context["can_export"] = self.request.user.can(Cap.EXPORT)
         return context
 
     def export(self, request: HttpRequest) -> HttpResponse:
@@ -73,12 +74,12 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
             "user": request.user.get_username(),
             "time": stamp.strftime("%d-%m-%Y %H:%M"),
         }
-        content = write_xlsx(headers, rows, title=self.title or self.export_name, note=note)
+        content = write_xlsx(headers, rows, title=str(self.title or self.export_name), note=note)
         audit.record(
             actor=request.user,
             action=Action.EXPORT,
             object_type=queryset.model._meta.label_lower,
-            object_repr=self.title or self.export_name,
+            object_repr=str(self.title or self.export_name),
             extra={"filters": request.GET.dict(), "rows": len(rows)},
         )
         return xlsx_response(content, f"{self.export_name}-{stamp:%Y%m%d-%H%M}.xlsx")

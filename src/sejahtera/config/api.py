@@ -1,4 +1,3 @@
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -30,7 +29,9 @@ def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Silakan masuk atau kirim token API yang sah.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Silakan masuk atau kirim token API yang sah.")}, status=401
+    )
 
 
 @api.exception_handler(Http404)

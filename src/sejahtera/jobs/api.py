@@ -1,4 +1,3 @@
-
 import datetime as dt
 import uuid
 from typing import Any

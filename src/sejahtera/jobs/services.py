@@ -74,7 +74,7 @@ def run_job(job_id: str, body: Callable[[Job, Progress], dict[str, Any]]) -> dic
     except JobError as exc:
         _fail(job_id, str(exc), exc.errors_csv)
         return {"error": str(exc)}
-    except Exception as exc:
+    except Exception:
         logger.exception("job %s failed", job_id)
         _fail(job_id, _("Terjadi kesalahan tak terduga; rincian ada di log server."), None)
         raise
@@ -101,5 +101,7 @@ def _fail(job_id: str, message: str, errors_csv: str | None) -> None:
     job.message = message[:500]
     job.finished_at = timezone.now()
     if errors_csv is not None:
-        job.errors_file.save(f"{job_id}.csv", ContentFile(errors_csv.encode("utf-8-sig")), save=False)
+        job.errors_file.save(
+            f"{job_id}.csv", ContentFile(errors_csv.encode("utf-8-sig")), save=False
+        )
     job.save()

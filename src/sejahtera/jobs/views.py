@@ -37,4 +37,6 @@ def job_errors(request: HttpRequest, pk: str) -> FileResponse:
     job = _job(request, pk)
     if not job.errors_file:
         raise Http404(_("Pekerjaan ini tidak punya berkas kesalahan."))
-    return FileResponse(job.errors_file.open("rb"), as_attachment=True, filename=f"kesalahan-{job.pk}.csv")
+    return FileResponse(
+        job.errors_file.open("rb"), as_attachment=True, filename=f"kesalahan-{job.pk}.csv"
+    )

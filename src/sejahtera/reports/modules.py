@@ -18,18 +18,37 @@ class Module:
 
 
 MODULES = [
-    Module("registri", _("Registri Sosial"),
-           _("Keluarga (KK) dan penduduk (NIK), status DTKS/DTSEN dan desil, 26 kategori PPKS, "
-             "usulan dan verifikasi-validasi.")),
-    Module("bansos", _("Program Bantuan"),
-           _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran.")),
-    Module("layanan", _("Layanan & Pengaduan"),
-           _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan.")),
-    Module("mitra", _("Mitra & Bencana"),
-           _("PSKS dan LKS, kejadian bencana, korban dan logistik, Taman Makam Pahlawan.")),
-    Module("renstra", _("Renstra"),
-           _("Tujuan, program, kegiatan, indikator, target dan pagu; realisasi triwulan, capaian "
-             "dan laporan evaluasi.")),
+    Module(
+        "registri",
+        _("Registri Sosial"),
+        _(
+            "Keluarga (KK) dan penduduk (NIK), status DTKS/DTSEN dan desil, 26 kategori PPKS, "
+            "usulan dan verifikasi-validasi."
+        ),
+    ),
+    Module(
+        "bansos",
+        _("Program Bantuan"),
+        _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran."),
+    ),
+    Module(
+        "layanan",
+        _("Layanan & Pengaduan"),
+        _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan."),
+    ),
+    Module(
+        "mitra",
+        _("Mitra & Bencana"),
+        _("PSKS dan LKS, kejadian bencana, korban dan logistik, Taman Makam Pahlawan."),
+    ),
+    Module(
+        "renstra",
+        _("Renstra"),
+        _(
+            "Tujuan, program, kegiatan, indikator, target dan pagu; realisasi triwulan, capaian "
+            "dan laporan evaluasi."
+        ),
+    ),
 ]
 
 

@@ -19,8 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     levels = counts_by_level(user)
     context = {
-        "area_counts": [(level.label, levels.get(level.value, 0)) for level in Level if levels.get(level.value)],
-        "user_count": users_for(user).filter(is_active=True).count() if can(user, Cap.VIEW_USERS) else None,
+        "area_counts": [
+            (level.label, levels.get(level.value, 0)) for level in Level if levels.get(level.value)
+        ],
+        "user_count": users_for(user).filter(is_active=True).count()
+        if can(user, Cap.VIEW_USERS)
+        else None,
         "event_count": events_for(user).count() if can(user, Cap.VIEW_AUDIT) else None,
         "recent_jobs": jobs_for(user)[:5],
         "modules": MODULES,

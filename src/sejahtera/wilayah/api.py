@@ -1,13 +1,13 @@
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from sejahtera.common.api import CapabilityRouter, filter_schema
 from sejahtera.accounts.roles import Cap
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
 from sejahtera.wilayah import selectors
 from sejahtera.wilayah.filtersets import WilayahFilterSet
+from sejahtera.wilayah.models import Wilayah
 
 router: Router = CapabilityRouter(Cap.VIEW, tags=["wilayah"])
 
@@ -23,12 +23,12 @@ class WilayahOut(Schema):
     is_kelurahan: bool
 
     @staticmethod
-    def resolve_kind(obj: object) -> str:
-        return obj.kind_label  # type: ignore[attr-defined,no-any-return]
+    def resolve_kind(obj: Wilayah) -> str:
+        return obj.kind_label
 
     @staticmethod
-    def resolve_parent_code(obj: object) -> str | None:
-        return obj.parent_id  # type: ignore[attr-defined,no-any-return]
+    def resolve_parent_code(obj: Wilayah) -> str | None:
+        return obj.parent_id
 
 
 class CountOut(Schema):
@@ -38,12 +38,12 @@ class CountOut(Schema):
 @router.get("/", response=list[WilayahOut], summary="Daftar wilayah dalam cakupan pengguna")
 @paginate
 def list_wilayah(request: HttpRequest, filters: Query[WilayahFilters]):  # type: ignore[no-untyped-def,valid-type]
-    return WilayahFilterSet(filters.dict(exclude_none=True), queryset=selectors.wilayah_for(request.user)).qs  # type: ignore[attr-defined]
+    return apply_filters(WilayahFilterSet, filters, selectors.wilayah_for(request.user))
 
 
 @router.get("/count", response=CountOut, summary="Jumlah wilayah dalam cakupan pengguna")
 def count_wilayah(request: HttpRequest, filters: Query[WilayahFilters]) -> dict[str, int]:  # type: ignore[valid-type]
-    qs = WilayahFilterSet(filters.dict(exclude_none=True), queryset=selectors.wilayah_for(request.user)).qs  # type: ignore[attr-defined]
+    qs = apply_filters(WilayahFilterSet, filters, selectors.wilayah_for(request.user))
     return {"count": qs.count()}
 
 

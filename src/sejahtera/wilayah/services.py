@@ -26,8 +26,12 @@ FILES = [
     ("districts.csv", Level.KECAMATAN, "regency_code"),
     ("villages.csv", Level.DESA, "district_code"),
 ]
-LEVEL_KEYS = {Level.PROVINSI: "provinsi", Level.KABUPATEN: "kabupaten",
-              Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
+LEVEL_KEYS = {
+    Level.PROVINSI: "provinsi",
+    Level.KABUPATEN: "kabupaten",
+    Level.KECAMATAN: "kecamatan",
+    Level.DESA: "desa",
+}
 
 ProgressFn = Callable[[int, int | None, str], None]
 
@@ -67,10 +71,12 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / "SOURCE.json"
     if not path.exists():
         raise WilayahDataError(_("Berkas SOURCE.json tidak ada di %(dir)s.") % {"dir": directory})
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _read_rows(directory: Path, manifest: dict[str, Any]) -> tuple[list[tuple[str, str, int, str | None]], str]:
+def _read_rows(
+    directory: Path, manifest: dict[str, Any]
+) -> tuple[list[tuple[str, str, int, str | None]], str]:
     rows: list[tuple[str, str, int, str | None]] = []
     digest_all = hashlib.sha256()
     for filename, level, parent_col in FILES:
@@ -113,7 +119,7 @@ def load_wilayah(
     report(0, 4, _("Membaca berkas data"))
     rows, checksum = _read_rows(directory, manifest)
     codes = {r[0] for r in rows}
-    for code, _name, level, parent in rows:
+    for code, _name, _level, parent in rows:
         if parent is not None and parent not in codes:
             raise WilayahDataError(
                 _("Wilayah %(code)s menunjuk induk %(parent)s yang tidak ada.")
@@ -148,7 +154,12 @@ def load_wilayah(
             result.added[key] = len(new)
             result.changed[key] = len(changed)
             result.counts[key] = len(level_rows)
-            report(step, 4, _("Tingkat %(level)s: %(n)d wilayah") % {"level": level.label, "n": len(level_rows)})
+            report(
+                step,
+                4,
+                _("Tingkat %(level)s: %(n)d wilayah")
+                % {"level": level.label, "n": len(level_rows)},
+            )
         result.unlisted = sorted(code for code in existing if code not in codes)
         last = WilayahSource.objects.first()
         if result.changed_anything or last is None or last.checksum != checksum:

@@ -7,7 +7,9 @@ from sejahtera.wilayah.models import Wilayah
 
 
 class WilayahTable(tables.Table):
-    code = tables.Column(verbose_name=_("Kode"), linkify=("wilayah:detail", {"code": tables.A("code")}))
+    code = tables.Column(
+        verbose_name=_("Kode"), linkify=("wilayah:detail", {"code": tables.A("code")})
+    )
     name = tables.Column(verbose_name=_("Nama"))
     kind = tables.Column(verbose_name=_("Tingkat"), accessor="kind_label", orderable=False)
     parent = tables.Column(verbose_name=_("Induk"), accessor="parent__name")

@@ -30,7 +30,7 @@ class WilayahListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["source"] = selectors.current_source()
-        context["can_reload"] = self.request.user.can(Cap.MANAGE_REFERENCE)  # type: ignore[union-attr]
+        context["can_reload"] = self.request.user.can(Cap.MANAGE_REFERENCE)
         return context
 
 

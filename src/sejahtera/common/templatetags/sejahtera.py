@@ -52,7 +52,11 @@ def bs(field: Any) -> str:
     kind = getattr(widget, "input_type", "")
     if kind == "checkbox":
         css = "form-check-input"
-    elif kind == "select" or widget.__class__.__name__ in ("Select", "SelectMultiple", "NullBooleanSelect"):
+    elif kind == "select" or widget.__class__.__name__ in (
+        "Select",
+        "SelectMultiple",
+        "NullBooleanSelect",
+    ):
         css = "form-select"
     else:
         css = "form-control"
@@ -61,4 +65,4 @@ def bs(field: Any) -> str:
     attrs = {"class": css}
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
-    return field.as_widget(attrs=attrs)  # type: ignore[no-any-return]
+    return field.as_widget(attrs=attrs)

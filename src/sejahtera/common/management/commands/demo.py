@@ -17,12 +17,16 @@ from sejahtera.common.plugins import app_modules
 
 
 class Command(BaseCommand):
-    help = "Siapkan data demo (rujukan, akun, populasi) lalu jalankan aplikasi web dan pekerja tugas."
+    help = (
+        "Siapkan data demo (rujukan, akun, populasi) lalu jalankan aplikasi web dan pekerja tugas."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-serve", action="store_true", help="Hanya siapkan data, jangan jalankan server.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Hanya siapkan data, jangan jalankan server."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -56,11 +60,23 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         processes = [
             subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "gunicorn", "sejahtera.config.wsgi", "--bind", bind,
-                 "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "sejahtera.config.wsgi",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
+                ],
                 env=env,
             ),
-            subprocess.Popen(  # noqa: S603
+            subprocess.Popen(
                 [sys.executable, "-m", "sejahtera", "db_worker", "--interval", "1"], env=env
             ),
         ]

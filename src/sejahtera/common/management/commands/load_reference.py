@@ -8,7 +8,9 @@ from sejahtera.common.plugins import app_modules
 
 
 class Command(BaseCommand):
-    help = "Memuat data rujukan semua modul (wilayah, unit kerja, ...) dari folder data/. Idempoten."
+    help = (
+        "Memuat data rujukan semua modul (wilayah, unit kerja, ...) dari folder data/. Idempoten."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for module in app_modules("reference"):

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="Muat data wilayah dari paket data (idempoten).")
-        load.add_argument("--source", type=Path, default=None, help="Folder berisi CSV dan SOURCE.json")
+        load.add_argument(
+            "--source", type=Path, default=None, help="Folder berisi CSV dan SOURCE.json"
+        )
         stats = sub.add_parser("stats", help="Jumlah wilayah di bawah satu kode.")
         stats.add_argument("code", nargs="?", default=None)
 
@@ -48,4 +50,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"{level.label}: {n}")
             source = selectors.current_source()
             if source:
-                self.stdout.write(f"sumber: {source.package} {source.version} ({source.regulation})")
+                self.stdout.write(
+                    f"sumber: {source.package} {source.version} ({source.regulation})"
+                )

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what the tests need into .venv (and Debian's Chromium for the browser tests, when
+# running as root or with sudo), then run the quality gates and the whole suite.
+# DATABASE_URL=postgres://... runs it on PostgreSQL; the default is SQLite.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null \
+      || echo "Chromium could not be installed: the browser tests will be skipped." >&2
+  fi
+fi
+
+echo "== ruff"
+.venv/bin/ruff check src tests
+.venv/bin/ruff format --check src tests
+echo "== mypy"
+.venv/bin/mypy src
+echo "== migrations"
+.venv/bin/sejahtera makemigrations --check --dry-run >/dev/null
+echo "== pytest (${DATABASE_URL:-sqlite})"
+exec .venv/bin/python -m pytest --create-db "$@"
