@@ -22,8 +22,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 echo "== ruff"
-.venv/bin/ruff check src tests
-.venv/bin/ruff format --check src tests
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
 echo "== mypy"
 .venv/bin/mypy src
 echo "== migrations"

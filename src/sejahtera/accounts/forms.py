@@ -25,8 +25,8 @@ class LoginForm(AuthenticationForm):
 class AreaChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Wilayah) -> str:
         if obj.level == Level.DESA and obj.parent is not None:
-            return f"{obj.code} {obj.kind_label} {obj.name} (Kec. {obj.parent.name})"
-        return f"{obj.code} {obj.kind_label} {obj.name}"
+            return f"{obj.code} {obj.display_name} (Kec. {obj.parent.name})"
+        return f"{obj.code} {obj.display_name}"
 
 
 class UserForm(forms.Form):
@@ -63,8 +63,9 @@ class UserForm(forms.Form):
         label=_("Wilayah kerja"),
         queryset=Wilayah.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=forms.SelectMultiple(attrs={"size": 10, "data-filterable": ""}),
         help_text=_(
+            "Ketik di kotak cari untuk menyaring; tahan Ctrl untuk memilih lebih dari satu. "
             "Operator desa: satu desa/kelurahan. TKSK: satu kecamatan. Pendamping/PSM: satu atau "
             "beberapa desa. Peran tingkat dinas: kosongkan untuk seluruh kabupaten."
         ),

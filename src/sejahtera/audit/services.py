@@ -49,13 +49,19 @@ def snapshot(
     return data
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """`{field: [old, new]}` for every field whose value changed."""
+    """`{field: [old, new]}` for every field whose value changed (an empty value becoming
+    another empty value, e.g. None → "", is no change)."""
     keys = before.keys() | after.keys()
     return {
         key: [before.get(key), after.get(key)]
         for key in sorted(keys)
         if before.get(key) != after.get(key)
+        and not (_empty(before.get(key)) and _empty(after.get(key)))
     }
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sejahtera.accounts.scoping import scope
 from sejahtera.wilayah.models import Level, Wilayah, WilayahSource
@@ -15,7 +16,18 @@ def wilayah_for(user: Any) -> QuerySet[Wilayah]:
 
 
 def wilayah_with_counts(user: Any) -> QuerySet[Wilayah]:
-    return wilayah_for(user).annotate(n_children=Count("children"))
+    """With the number of areas directly below each one (a correlated subquery, so that a
+    page of 50 rows does not join and group the whole table)."""
+    children = (
+        Wilayah.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return wilayah_for(user).annotate(
+        n_children=Coalesce(Subquery(children, output_field=IntegerField()), Value(0))
+    )
 
 
 def office_area() -> Wilayah | None:

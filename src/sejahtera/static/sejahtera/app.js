@@ -12,3 +12,22 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// A search box above long multiple selects (e.g. the 300 desa of a kabupaten): typing hides
+// the options that do not match; selected options always stay visible.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-filterable]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.getAttribute("data-filter-placeholder") || "Cari kode atau nama…";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var needle = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (option) {
+        var match = !needle || option.text.toLowerCase().indexOf(needle) !== -1;
+        option.hidden = !(match || option.selected);
+      });
+    });
+  });
+});
