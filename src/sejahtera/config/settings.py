@@ -19,6 +19,7 @@ DEBUG = env.bool("SEJAHTERA_DEBUG", default=False)
 PRODUCTION = env.bool("SEJAHTERA_PRODUCTION", default=False)
 VAR_DIR = Path(env.str("SEJAHTERA_VAR_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR = Path(env.str("SEJAHTERA_DATA_DIR", default=str(BASE_DIR / "data")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
 
 if PRODUCTION:
     SECRET_KEY = env.str("SEJAHTERA_SECRET_KEY")  # no default: refuse to start without it

@@ -50,3 +50,8 @@ def current_source() -> WilayahSource | None:
 
 
 LEVELS = Level
+
+
+def kecamatan_exists(code: str) -> bool:
+    """For NIK and KK checks: does this kecamatan code exist (anywhere in Indonesia)?"""
+    return Wilayah.objects.filter(code=code, level=Level.KECAMATAN).exists()
