@@ -21,9 +21,12 @@ DESA_B = "35.16.02.2001"  # Gumeng
 
 
 def _load_reference_data() -> None:
+    from sejahtera.registry.reference import load as load_ppks
+
     if not Wilayah.objects.filter(code=MOJOKERTO).exists():
         load_wilayah(actor=None)
     load_units(stdout=io.StringIO())
+    load_ppks(stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session", autouse=True)

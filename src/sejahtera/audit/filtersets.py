@@ -24,13 +24,13 @@ class AuditEventFilterSet(django_filters.FilterSet):
         label=_("Dari tanggal"),
         field_name="at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = django_filters.DateFilter(
         label=_("Sampai tanggal"),
         field_name="at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     wilayah = django_filters.CharFilter(label=_("Kode wilayah"), method="in_area")
 

@@ -147,3 +147,13 @@ def check_kk(
         )
     check.date = issued
     return check
+
+
+def make_nik(*, kecamatan_code: str, birth_date: dt.date, sex: str, serial: int) -> str:
+    """Compose a NIK from its parts (for synthetic data and tests): `35.16.01`, 1985-08-12,
+    "P", 2 → `3516015208850002`."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return (
+        kecamatan_code.replace(".", "")
+        + f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+    )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sejahtera.common",
     "sejahtera.wilayah",
     "sejahtera.accounts",
+    "sejahtera.registry",
     "sejahtera.audit",
     "sejahtera.jobs",
     "sejahtera.reports",

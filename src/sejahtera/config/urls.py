@@ -9,6 +9,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("akun/", include("sejahtera.accounts.urls")),
     path("wilayah/", include("sejahtera.wilayah.urls")),
+    path("registri/", include("sejahtera.registry.urls")),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
     path("", include("sejahtera.reports.urls")),

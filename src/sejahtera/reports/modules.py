@@ -25,6 +25,7 @@ MODULES = [
             "Keluarga (KK) dan penduduk (NIK), status DTKS/DTSEN dan desil, 26 kategori PPKS, "
             "usulan dan verifikasi-validasi."
         ),
+        "registry:person_list",
     ),
     Module(
         "bansos",

@@ -9,6 +9,7 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.selectors import users_for
 from sejahtera.audit.selectors import events_for
 from sejahtera.jobs.selectors import jobs_for
+from sejahtera.registry.selectors import households_for, persons_for
 from sejahtera.reports.modules import MODULES, by_slug
 from sejahtera.wilayah.models import Level
 from sejahtera.wilayah.selectors import counts_by_level, current_source
@@ -22,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "area_counts": [
             (level.label, levels.get(level.value, 0)) for level in Level if levels.get(level.value)
         ],
+        "person_count": persons_for(user).count(),
+        "household_count": households_for(user).count(),
         "user_count": users_for(user).filter(is_active=True).count()
         if can(user, Cap.VIEW_USERS)
         else None,

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sejahtera.accounts.permissions import can, require
+from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.views import add_service_errors
+from sejahtera.audit import services as audit
+from sejahtera.audit.models import Action
+from sejahtera.audit.selectors import events_about
+from sejahtera.common.views import ScopedListView
+from sejahtera.registry import selectors, services
+from sejahtera.registry.filtersets import HouseholdFilterSet, PersonFilterSet
+from sejahtera.registry.forms import AssessmentForm
+from sejahtera.registry.models import Person
+from sejahtera.registry.tables import HouseholdTable, PersonTable
+
+
+class PersonListView(ScopedListView):
+    selector = selectors.persons_for
+    filterset_class = PersonFilterSet
+    table_class = PersonTable
+    export_name = "penduduk"
+    title = gettext_lazy("Penduduk")
+    template_name = "registry/list.html"
+
+
+class HouseholdListView(ScopedListView):
+    selector = selectors.households_for
+    filterset_class = HouseholdFilterSet
+    table_class = HouseholdTable
+    export_name = "keluarga"
+    title = gettext_lazy("Keluarga")
+    template_name = "registry/list.html"
+
+
+def _person(request: HttpRequest, pk: int) -> Person:
+    require(request.user, Cap.VIEW)
+    person = selectors.persons_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404(_("Penduduk tidak ditemukan."))
+    return person
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    # Every view of a person's record is logged (UU 27/2022: specific personal data).
+    audit.record(actor=request.user, action=Action.VIEW, obj=person, wilayah_code=person.desa_id)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "household": selectors.household_of(person),
+            "current": selectors.current_assessments(person=person),
+            "history": selectors.assessment_history(person=person),
+            "categories": selectors.ppks_categories().filter(subject__in=["person", "either"]),
+            "can_write": can(request.user, Cap.WRITE),
+            "trail": events_about("registry.person", str(person.pk))[:50]
+            if can(request.user, Cap.VIEW_AUDIT)
+            else None,
+        },
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Cap.VIEW)
+    household = selectors.households_for(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404(_("Keluarga tidak ditemukan."))
+    audit.record(
+        actor=request.user, action=Action.VIEW, obj=household, wilayah_code=household.desa_id
+    )
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": selectors.current_members(household),
+            "former": selectors.member_history(household),
+            "current": selectors.current_assessments(household=household),
+            "history": selectors.assessment_history(household=household),
+            "trail": events_about("registry.household", str(household.pk))[:50]
+            if can(request.user, Cap.VIEW_AUDIT)
+            else None,
+        },
+    )
+
+
+@login_required
+def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Cap.WRITE)
+    person = _person(request, pk)
+    category = selectors.ppks_categories().filter(code=request.GET.get("kategori", "")).first()
+    if category is None:
+        raise Http404(_("Pilih kategori PPKS."))
+    form = AssessmentForm(request.POST or None, category=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assess_ppks(
+                actor=request.user,
+                category=category,
+                person=person,
+                criteria=list(form.cleaned_data["criteria"]),
+                assessed_on=form.cleaned_data["assessed_on"],
+                valid_until=form.cleaned_data["valid_until"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Penilaian PPKS disimpan."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(
+        request, "registry/assess.html", {"person": person, "category": category, "form": form}
+    )
+
+
+@login_required
+def ppks_categories(request: HttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW)
+    return render(
+        request, "registry/ppks_categories.html", {"categories": selectors.ppks_categories()}
+    )
+
+
+__all__: list[Any] = []

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from sejahtera.common.nik import check_nik
+from sejahtera.registry.choices import Relation
+from sejahtera.registry.models import Household, Membership, Person
+from sejahtera.registry.synthetic import generate, save
+from sejahtera.wilayah.selectors import kecamatan_exists
+from tests.conftest import DESA_A, DESA_B
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def test_population_shape_and_consistent_niks() -> None:
+    population = generate(persons=3000, desa_codes=[DESA_A, DESA_B], seed=7, today=TODAY)
+    assert len(population.persons) == 3000
+    niks = [p.nik for p in population.persons]
+    assert len(set(niks)) == len(niks)
+    for p in population.persons:
+        check = check_nik(p.nik, birth_date=p.birth_date, sex=p.sex, today=TODAY)
+        assert check.ok and not check.warnings, (p.nik, check.errors, check.warnings)
+        assert check.region_code == p.desa_id.rsplit(".", 1)[0]
+    heads = Counter(h for h, _p, rel in population.links if rel == Relation.HEAD)
+    assert set(heads.values()) == {1}  # exactly one head per household
+    assert 2.9 < len(population.persons) / len(population.households) < 3.6
+    ages = [(TODAY - p.birth_date).days // 365 for p in population.persons]
+    children = sum(a < 15 for a in ages) / len(ages)
+    elderly = sum(a >= 60 for a in ages) / len(ages)
+    assert 0.15 < children < 0.45 and 0.03 < elderly < 0.25
+    kks = [h.kk_number for h in population.households]
+    assert len(set(kks)) == len(kks)
+
+
+def test_same_seed_same_population() -> None:
+    a = generate(persons=200, desa_codes=[DESA_A], seed=1, today=TODAY)
+    b = generate(persons=200, desa_codes=[DESA_A], seed=1, today=TODAY)
+    assert [p.nik for p in a.persons] == [p.nik for p in b.persons]
+    assert [p.name for p in a.persons] == [p.name for p in b.persons]
+
+
+@pytest.mark.django_db
+def test_saved_population_is_valid_against_real_areas() -> None:
+    population = generate(persons=300, desa_codes=[DESA_A, DESA_B], seed=3, today=TODAY)
+    save(population)
+    assert Person.objects.count() == 300
+    assert Household.objects.count() == len(population.households)
+    assert Membership.objects.filter(end_date__isnull=True).count() == 300
+    person = Person.objects.first()
+    assert person is not None
+    assert check_nik(person.nik or "", region_exists=kecamatan_exists, today=TODAY).ok
