@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from sejahtera.accounts.roles import Role
 from sejahtera.audit.models import Action, AuditEvent
-from sejahtera.registry.models import PpksAssessment, PpksCategory
+from sejahtera.registry.models import PpksAssessment, PpksCategory, Proposal
 from tests.conftest import DESA_A, DESA_B
 from tests.registry.factories import HouseholdFactory, PersonFactory, add_member
 
@@ -84,18 +84,18 @@ def test_assessment_form_refuses_with_reason_and_saves_nothing(
     assert "tanggal yang valid" in bad_date.content.decode()
 
 
-def test_assessment_form_saves(client: Client, make_user: Any) -> None:
+def test_assessment_form_creates_a_proposal(client: Client, make_user: Any) -> None:
     old = PersonFactory(birth_date=dt.date(1950, 1, 1))
-    client.force_login(make_user(Role.TKSK, ["35.16.01"]))
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
     lut = PpksCategory.objects.get(code="LANJUT_USIA_TERLANTAR")
     response = client.post(
         f"/registri/penduduk/{old.pk}/ppks/?kategori={lut.code}",
         {"criteria": [c.pk for c in lut.criteria.all()[:2]], "assessed_on": "2026-11-01"},
     )
     assert response.status_code == 302
-    assessment = PpksAssessment.objects.get()
-    assert assessment.criteria_met.count() == 2
-    assert "Lanjut Usia" in client.get(f"/registri/penduduk/{old.pk}/").content.decode()
+    proposal = Proposal.objects.get()
+    assert proposal.payload["criteria"] == [1, 2]
+    assert not PpksAssessment.objects.exists()  # only once approved
 
 
 def test_categories_page(client: Client, make_user: Any) -> None:

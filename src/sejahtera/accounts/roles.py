@@ -35,6 +35,9 @@ class Cap(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_REFERENCE = "manage_reference"  # reload wilayah and reference data
     USE_API = "use_api"
+    PROPOSE = "propose"  # propose registry changes and record village deliberations
+    VERIFY = "verify"  # verify proposals in the field
+    APPROVE = "approve"  # approve or reject proposals for the office
 
 
 _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
@@ -44,12 +47,14 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         _ALL_READ
         | {Cap.WRITE, Cap.MANAGE_USERS, Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.MANAGE_REFERENCE}
     ),
-    Role.KEPALA_DINAS: frozenset(_ALL_READ | {Cap.WRITE, Cap.VIEW_USERS, Cap.VIEW_AUDIT}),
-    Role.KEPALA_BIDANG: frozenset(_ALL_READ | {Cap.WRITE}),
-    Role.OPERATOR_DINAS: frozenset(_ALL_READ | {Cap.WRITE}),
-    Role.OPERATOR_DESA: frozenset(_ALL_READ | {Cap.WRITE}),
-    Role.TKSK: frozenset(_ALL_READ | {Cap.WRITE}),
-    Role.PENDAMPING: frozenset(_ALL_READ | {Cap.WRITE}),
+    Role.KEPALA_DINAS: frozenset(
+        _ALL_READ | {Cap.WRITE, Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.APPROVE}
+    ),
+    Role.KEPALA_BIDANG: frozenset(_ALL_READ | {Cap.WRITE, Cap.APPROVE}),
+    Role.OPERATOR_DINAS: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE, Cap.APPROVE}),
+    Role.OPERATOR_DESA: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE}),
+    Role.TKSK: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),
+    Role.PENDAMPING: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),
     Role.AUDITOR: frozenset(_ALL_READ | {Cap.VIEW_USERS, Cap.VIEW_AUDIT}),
 }
 

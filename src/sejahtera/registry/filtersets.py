@@ -7,7 +7,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sejahtera.registry.choices import Sex
-from sejahtera.registry.models import Household, Person, PpksCategory
+from sejahtera.registry.models import (
+    Household,
+    Person,
+    PpksCategory,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+)
 
 
 def _in_area(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -79,4 +86,21 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return queryset.filter(street__icontains=value)
 
     def in_area(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        return _in_area(queryset, value)
+
+
+class ProposalFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProposalStatus.choices, empty_label=_("Semua status")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Jenis"), choices=ProposalKind.choices, empty_label=_("Semua jenis")
+    )
+    area = django_filters.CharFilter(label=_("Kode wilayah"), method="in_area")
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "kind", "area"]
+
+    def in_area(self, queryset: QuerySet[Proposal], name: str, value: str) -> QuerySet[Proposal]:
         return _in_area(queryset, value)

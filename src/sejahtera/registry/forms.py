@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sejahtera.registry.models import PpksCategory, PpksCriterion
+from sejahtera.registry.models import PpksCategory, PpksCriterion, Proposal
 
 
 class AssessmentForm(forms.Form):
@@ -35,3 +35,181 @@ class AssessmentForm(forms.Form):
         field = self.fields["criteria"]
         field.queryset = category.criteria.all()  # type: ignore[attr-defined]
         field.label_from_instance = lambda criterion: criterion.text  # type: ignore[attr-defined]
+
+
+from django.forms import formset_factory  # noqa: E402
+
+from sejahtera.common.uploads import check_upload  # noqa: E402
+from sejahtera.registry import choices  # noqa: E402
+
+
+class PersonForm(forms.Form):
+    """One person of a proposal (new household member or new person)."""
+
+    nik = forms.RegexField(
+        label=_("NIK"),
+        regex=r"^\s*\d{16}\s*$",
+        required=False,
+        error_messages={"invalid": _("NIK harus 16 angka.")},
+    )
+    no_nik = forms.BooleanField(label=_("Tanpa NIK (terlantar/tanpa identitas)"), required=False)
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=choices.Sex.choices)
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    relation = forms.ChoiceField(
+        label=_("Hubungan dengan kepala keluarga"), choices=choices.Relation.choices
+    )
+    mother_name = forms.CharField(label=_("Nama ibu kandung"), max_length=150, required=False)
+    disability_type = forms.ChoiceField(
+        label=_("Jenis disabilitas"), choices=choices.DisabilityType.choices, required=False
+    )
+    disability_severity = forms.ChoiceField(
+        label=_("Tingkat disabilitas"), choices=choices.Severity.choices, required=False
+    )
+
+    def has_changed(self) -> bool:
+        """A member row counts as filled in only when it names someone: the selects always
+        send a value, so they do not count."""
+        typed = ("nik", "name", "birth_date", "birth_place", "mother_name")
+        return any(str(self.data.get(self.add_prefix(k), "")).strip() for k in typed) or bool(
+            self.data.get(self.add_prefix("no_nik"))
+        )
+
+    def payload(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        data: dict[str, Any] = {
+            "nik": (c.get("nik") or "").strip(),
+            "no_nik": bool(c.get("no_nik")),
+            "name": c["name"],
+            "sex": c["sex"],
+            "relation": c["relation"],
+        }
+        for key in ("birth_place", "mother_name", "disability_type", "disability_severity"):
+            if c.get(key):
+                data[key] = c[key]
+        if c.get("birth_date"):
+            data["birth_date"] = c["birth_date"].isoformat()
+        return data
+
+
+MemberFormSet = formset_factory(PersonForm, extra=3, max_num=15, validate_max=True)
+
+
+class HouseholdForm(forms.Form):
+    kk_number = forms.RegexField(
+        label=_("Nomor KK"),
+        regex=r"^\s*\d{16}\s*$",
+        required=False,
+        error_messages={"invalid": _("Nomor KK harus 16 angka.")},
+    )
+    dusun = forms.CharField(label=_("Dusun"), max_length=60, required=False)
+    rt = forms.RegexField(
+        label=_("RT"),
+        regex=r"^\d{1,3}$",
+        required=False,
+        error_messages={"invalid": _("RT berupa angka.")},
+    )
+    rw = forms.RegexField(
+        label=_("RW"),
+        regex=r"^\d{1,3}$",
+        required=False,
+        error_messages={"invalid": _("RW berupa angka.")},
+    )
+    street = forms.CharField(label=_("Alamat"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Alasan usulan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def payload(self) -> dict[str, Any]:
+        c = self.cleaned_data
+        data = {k: (c.get(k) or "").strip() for k in ("kk_number", "dusun", "rt", "rw", "street")}
+        if data["rt"]:
+            data["rt"] = data["rt"].zfill(3)
+        if data["rw"]:
+            data["rw"] = data["rw"].zfill(3)
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan usulan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemovalForm(forms.Form):
+    removal = forms.ChoiceField(
+        label=_("Alasan penghapusan"),
+        choices=[
+            ("meninggal", _("Meninggal dunia")),
+            ("pindah", _("Pindah domisili")),
+            ("tidak_miskin", _("Tidak lagi miskin/mampu")),
+        ],
+    )
+    date = forms.DateField(
+        label=_("Tanggal kejadian"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(label=_("Keterangan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerifyForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Hasil verifikasi lapangan"),
+        choices=[
+            ("ok", _("Sesuai: lanjut ke musyawarah desa")),
+            ("no", _("Tidak sesuai: tolak usulan")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label=_("Catatan pemeriksaan"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = forms.FileField(
+        label=_("Foto (JPEG/PNG, paling besar 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_photos(self) -> Any:
+        photo = self.cleaned_data.get("photos")
+        if photo:
+            check_upload(photo, kinds=("jpeg", "png"))
+        return photo
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("approve", _("Setujui dan terapkan ke registri")), ("reject", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Alasan (wajib bila ditolak)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MusdesForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Tanggal musyawarah"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    minutes = forms.FileField(label=_("Berita acara (PDF/JPEG/PNG, paling besar 5 MB)"))
+    proposals: forms.ModelMultipleChoiceField[Proposal] = forms.ModelMultipleChoiceField(
+        label=_("Usulan yang disahkan"),
+        queryset=Proposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposals"]
+        field.queryset = queryset  # type: ignore[attr-defined]
+        field.label_from_instance = lambda p: f"#{p.pk} {p.get_kind_display()}: {p.payload_summary}"  # type: ignore[attr-defined]
+
+    def clean_minutes(self) -> Any:
+        minutes = self.cleaned_data["minutes"]
+        check_upload(minutes, kinds=("pdf", "jpeg", "png"))
+        return minutes

@@ -325,3 +325,184 @@ class PpksAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} ({self.assessed_on})"
+
+
+class ProposalKind(models.TextChoices):
+    NEW_HOUSEHOLD = "keluarga_baru", _("Keluarga baru")
+    NEW_PERSON = "anggota_baru", _("Anggota keluarga baru")
+    CHANGE = "perubahan", _("Perubahan data")
+    REMOVAL = "penghapusan", _("Penghapusan (meninggal, pindah, tidak lagi miskin)")
+    PPKS = "ppks", _("Penilaian PPKS")
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "diajukan", _("Diajukan")
+    VERIFIED = "diverifikasi", _("Diverifikasi")
+    ENDORSED = "disahkan_musdes", _("Disahkan musdes/muskel")
+    APPROVED = "disetujui", _("Disetujui")
+    REJECTED = "ditolak", _("Ditolak")
+
+
+class MusdesBatch(models.Model):
+    """A village deliberation (musdes/muskel) that endorsed a batch of verified proposals."""
+
+    desa = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    held_on = models.DateField(_("tanggal musyawarah"))
+    minutes = models.FileField(_("berita acara"), upload_to="registry/musdes/")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("musyawarah desa/kelurahan")
+        verbose_name_plural = _("musyawarah desa/kelurahan")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Musdes {self.desa_id} {self.held_on}"
+
+
+class Proposal(models.Model):
+    """A proposed change to the registry (usulan). Registry data changes only when an
+    approved proposal is applied. Every step is kept in ProposalStep."""
+
+    kind = models.CharField(_("jenis usulan"), max_length=15, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.SUBMITTED,
+        db_index=True,
+    )
+    desa = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("keluarga"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("penduduk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    payload = models.JSONField(_("data yang diusulkan"), default=dict)
+    reason = models.TextField(_("alasan usulan"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengusul"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("diusulkan pada"), auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verifikator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    verification_notes = models.TextField(_("catatan verifikasi"), blank=True)
+    batch = models.ForeignKey(
+        MusdesBatch,
+        verbose_name=_("musdes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pemutus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+    result = models.JSONField(_("hasil penerapan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("usulan")
+        verbose_name_plural = _("usulan")
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["desa", "status"])]
+
+    def __str__(self) -> str:
+        return f"Usulan #{self.pk} {self.get_kind_display()}"
+
+    @property
+    def payload_summary(self) -> str:
+        """A one-line description of what is proposed, for lists and choices."""
+        data = self.payload or {}
+        if self.kind == ProposalKind.NEW_HOUSEHOLD:
+            members = data.get("members") or []
+            head = next((m.get("name") for m in members if m.get("relation") == "kepala"), "-")
+            return f"{head} ({len(members)} orang)"
+        if self.kind == ProposalKind.NEW_PERSON:
+            return str((data.get("member") or {}).get("name", "-"))
+        if self.person is not None:
+            subject = self.person.name
+        else:
+            subject = f"KK {self.household.kk_number if self.household else '-'}"
+        if self.kind == ProposalKind.CHANGE:
+            return f"{subject}: {', '.join(sorted(data.get('changes') or {}))}"
+        if self.kind == ProposalKind.REMOVAL:
+            return f"{subject}: {data.get('reason', '')}"
+        return f"{subject}: {data.get('category', '')}"
+
+
+class ProposalStep(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(_("status"), max_length=16, choices=ProposalStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    notes = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("langkah usulan")
+        verbose_name_plural = _("langkah usulan")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.status}"
+
+
+class ProposalPhoto(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("foto"), upload_to="registry/verval/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto verifikasi")
+        verbose_name_plural = _("foto verifikasi")
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -10,7 +10,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from sejahtera.accounts.permissions import can
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import scope
-from sejahtera.registry.models import Household, Membership, Person, PpksAssessment, PpksCategory
+from sejahtera.registry.models import (
+    Household,
+    Membership,
+    Person,
+    PpksAssessment,
+    PpksCategory,
+    Proposal,
+)
 
 
 def persons_for(user: Any) -> QuerySet[Person]:
@@ -82,3 +89,15 @@ def ppks_categories() -> QuerySet[PpksCategory]:
 
 
 __all__ = ["Prefetch"]
+
+
+def proposals_for(user: Any) -> QuerySet[Proposal]:
+    if not can(user, Cap.VIEW):
+        return Proposal.objects.none()
+    return scope(
+        Proposal.objects.select_related(
+            "desa", "person", "household", "proposed_by", "verified_by", "decided_by"
+        ),
+        user,
+        "desa__code",
+    )

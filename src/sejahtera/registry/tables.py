@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from sejahtera.common.formatting import mask_nik
-from sejahtera.registry.models import Household, Person
+from sejahtera.registry.models import Household, Person, Proposal
 
 
 class PersonTable(tables.Table):
@@ -64,3 +64,20 @@ class HouseholdTable(tables.Table):
 
     def value_address(self, record: Household) -> Any:
         return self.render_address(record)
+
+
+class ProposalTable(tables.Table):
+    id = tables.Column(
+        verbose_name=_("No."), linkify=("registry:proposal_detail", {"pk": tables.A("pk")})
+    )
+    kind = tables.Column(verbose_name=_("Jenis"))
+    summary = tables.Column(verbose_name=_("Isi"), accessor="payload_summary", orderable=False)
+    desa = tables.Column(verbose_name=_("Desa/Kelurahan"), accessor="desa__name")
+    status = tables.Column(verbose_name=_("Status"))
+    proposed_by = tables.Column(verbose_name=_("Pengusul"))
+    proposed_at = tables.DateTimeColumn(verbose_name=_("Diajukan"), format="d-m-Y H:i")
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "kind", "summary", "desa", "status", "proposed_by", "proposed_at"]
+        attrs = {"class": "table table-sm table-striped align-middle"}

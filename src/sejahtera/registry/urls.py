@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sejahtera.registry import views
+from sejahtera.registry import proposal_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -10,4 +10,10 @@ urlpatterns = [
     path("keluarga/", views.HouseholdListView.as_view(), name="household_list"),
     path("keluarga/<int:pk>/", views.household_detail, name="household_detail"),
     path("ppks/", views.ppks_categories, name="ppks_categories"),
+    path("keluarga/<int:pk>/usul-anggota/", proposal_views.propose_member, name="propose_member"),
+    path("penduduk/<int:pk>/usul-hapus/", proposal_views.propose_removal, name="propose_removal"),
+    path("usulan/", proposal_views.ProposalListView.as_view(), name="proposal_list"),
+    path("usulan/keluarga-baru/", proposal_views.propose_household, name="propose_household"),
+    path("usulan/musdes/", proposal_views.musdes, name="musdes"),
+    path("usulan/<int:pk>/", proposal_views.proposal_detail, name="proposal_detail"),
 ]

@@ -20,7 +20,7 @@ from sejahtera.common.views import ScopedListView
 from sejahtera.registry import selectors, services
 from sejahtera.registry.filtersets import HouseholdFilterSet, PersonFilterSet
 from sejahtera.registry.forms import AssessmentForm
-from sejahtera.registry.models import Person
+from sejahtera.registry.models import Person, ProposalKind
 from sejahtera.registry.tables import HouseholdTable, PersonTable
 
 
@@ -64,7 +64,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": selectors.current_assessments(person=person),
             "history": selectors.assessment_history(person=person),
             "categories": selectors.ppks_categories().filter(subject__in=["person", "either"]),
-            "can_write": can(request.user, Cap.WRITE),
+            "can_propose": can(request.user, Cap.PROPOSE),
             "trail": events_about("registry.person", str(person.pk))[:50]
             if can(request.user, Cap.VIEW_AUDIT)
             else None,
@@ -90,6 +90,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "former": selectors.member_history(household),
             "current": selectors.current_assessments(household=household),
             "history": selectors.assessment_history(household=household),
+            "can_propose": can(request.user, Cap.PROPOSE),
             "trail": events_about("registry.household", str(household.pk))[:50]
             if can(request.user, Cap.VIEW_AUDIT)
             else None,
@@ -99,28 +100,37 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Cap.WRITE)
+    """Propose a PPKS assessment; it takes effect when the proposal is approved."""
+    require(request.user, Cap.PROPOSE)
     person = _person(request, pk)
     category = selectors.ppks_categories().filter(code=request.GET.get("kategori", "")).first()
     if category is None:
         raise Http404(_("Pilih kategori PPKS."))
     form = AssessmentForm(request.POST or None, category=category)
     if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
         try:
-            services.assess_ppks(
+            proposal, _warnings = services.submit_proposal(
                 actor=request.user,
-                category=category,
+                kind=ProposalKind.PPKS,
+                desa=person.desa,
                 person=person,
-                criteria=list(form.cleaned_data["criteria"]),
-                assessed_on=form.cleaned_data["assessed_on"],
-                valid_until=form.cleaned_data["valid_until"],
-                notes=form.cleaned_data["notes"],
+                payload={
+                    "category": category.code,
+                    "criteria": [criterion.order for criterion in c["criteria"]],
+                    "assessed_on": c["assessed_on"].isoformat(),
+                    "valid_until": c["valid_until"].isoformat() if c["valid_until"] else None,
+                    "notes": c["notes"],
+                },
+                reason=c["notes"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Penilaian PPKS disimpan."))
-            return redirect("registry:person_detail", pk=person.pk)
+            messages.success(
+                request, _("Usulan penilaian PPKS #%(id)d diajukan.") % {"id": proposal.pk}
+            )
+            return redirect("registry:proposal_detail", pk=proposal.pk)
     return render(
         request, "registry/assess.html", {"person": person, "category": category, "form": form}
     )

@@ -16,7 +16,7 @@ from sejahtera.accounts.scoping import in_scope
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.registry.models import Household, Person, PpksAssessment, PpksCategory, PpksCriterion
-from sejahtera.registry.rules import age_on, category_refusals
+from sejahtera.registry.rules import category_refusals
 
 
 @transaction.atomic
@@ -92,9 +92,12 @@ def assess_ppks(
     assessed_on: dt.date,
     valid_until: dt.date | None = None,
     notes: str = "",
+    assessor: Any = None,
 ) -> PpksAssessment:
     """Record that a person or household falls in a PPKS category. The category's computable
-    conditions (age band at the assessment date, sex) are enforced."""
+    conditions (age band at the assessment date, sex) are enforced. Users reach this through
+    an approved PPKS proposal (`actor` the approver, `assessor` the field worker who
+    verified); commands and tests may call it directly."""
     require(actor, Cap.WRITE)
     if (person is None) == (household is None):
         raise ValidationError(_("Penilaian PPKS untuk satu orang atau satu keluarga."))
@@ -117,7 +120,7 @@ def assess_ppks(
         category=category,
         person=person,
         household=household,
-        assessor=actor,
+        assessor=assessor or actor,
         assessed_on=assessed_on,
         valid_until=valid_until,
         notes=notes,
@@ -137,6 +140,3 @@ def assess_ppks(
         ),
     )
     return assessment
-
-
-__all__ = ["age_on", "assess_ppks", "load_ppks_categories"]

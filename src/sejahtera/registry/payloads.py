@@ -1,0 +1,287 @@
+"""What a proposal may carry, and the checks its data must pass, at submission and again
+when it is approved. A payload is plain JSON (dates as YYYY-MM-DD) so it can come from a
+form, the API or an import alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from sejahtera.common.nik import check_kk, check_nik
+from sejahtera.registry import choices
+from sejahtera.registry.models import (
+    Household,
+    Person,
+    PpksCategory,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+)
+from sejahtera.registry.rules import category_refusals
+from sejahtera.wilayah.selectors import kecamatan_exists
+
+PERSON_FIELDS = {
+    "nik": None,
+    "no_nik": None,
+    "name": None,
+    "birth_place": None,
+    "birth_date": None,
+    "sex": choices.Sex,
+    "mother_name": None,
+    "marital_status": choices.MaritalStatus,
+    "education": choices.Education,
+    "occupation": None,
+    "disability_type": choices.DisabilityType,
+    "disability_severity": choices.Severity,
+}
+HOUSEHOLD_FIELDS = {
+    "kk_number": None,
+    "dusun": None,
+    "rt": None,
+    "rw": None,
+    "street": None,
+    "floor_area_m2": None,
+    "floor_material": choices.FloorMaterial,
+    "wall_material": choices.WallMaterial,
+    "roof_material": choices.RoofMaterial,
+    "water_source": choices.WaterSource,
+    "toilet": choices.Toilet,
+    "lighting": choices.Lighting,
+    "ownership": choices.Ownership,
+    "income_band": choices.IncomeBand,
+    "in_dtks": None,
+    "desil": None,
+    "data_period": None,
+}
+OPEN = (ProposalStatus.SUBMITTED, ProposalStatus.VERIFIED, ProposalStatus.ENDORSED)
+
+
+def _date(value: Any, label: str, errors: list[str]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.append(
+            _("%(label)s bukan tanggal yang sah: %(value)s") % {"label": label, "value": value}
+        )
+        return None
+
+
+def _choice(fields: dict[str, Any], data: dict[str, Any], errors: list[str]) -> None:
+    unknown = sorted(set(data) - set(fields) - {"relation"})
+    if unknown:
+        errors.append(_("Isian tidak dikenal: %(fields)s") % {"fields": ", ".join(unknown)})
+    for name, enum in fields.items():
+        value = data.get(name)
+        if enum is not None and value not in (None, "") and value not in enum.values:
+            errors.append(
+                _("Nilai %(value)s tidak sah untuk %(field)s.") % {"value": value, "field": name}
+            )
+
+
+def person_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in data.items() if k in PERSON_FIELDS}
+    if "birth_date" in values:
+        values["birth_date"] = (
+            dt.date.fromisoformat(values["birth_date"]) if values["birth_date"] else None
+        )
+    if "nik" in values:
+        values["nik"] = values["nik"] or None
+        values["no_nik"] = values["nik"] is None
+    for key in ("name", "birth_place", "mother_name"):
+        if isinstance(values.get(key), str):
+            values[key] = values[key].strip()
+    return values
+
+
+def household_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS}
+    if "kk_number" in values:
+        values["kk_number"] = values["kk_number"] or None
+    return values
+
+
+def _check_person(
+    data: dict[str, Any],
+    *,
+    errors: list[str],
+    warnings: list[str],
+    exclude: Proposal | None,
+    new: bool,
+    label: str,
+) -> None:
+    _choice(PERSON_FIELDS, data, errors)
+    if new and not str(data.get("name", "")).strip():
+        errors.append(_("%(who)s: nama wajib diisi.") % {"who": label})
+    if new and data.get("sex") not in choices.Sex.values:
+        errors.append(_("%(who)s: jenis kelamin wajib dipilih.") % {"who": label})
+    born = _date(data.get("birth_date"), _("Tanggal lahir"), errors)
+    if born is not None and born > dt.date.today():
+        errors.append(_("%(who)s: tanggal lahir tidak boleh di masa depan.") % {"who": label})
+    nik = (data.get("nik") or "").strip()
+    if not nik:
+        if new and not data.get("no_nik"):
+            errors.append(
+                _("%(who)s: isi NIK, atau tandai sebagai orang tanpa NIK.") % {"who": label}
+            )
+        return
+    check = check_nik(nik, birth_date=born, sex=data.get("sex"), region_exists=kecamatan_exists)
+    errors.extend(f"{label}: {e}" for e in check.errors)
+    warnings.extend(f"{label}: {w}" for w in check.warnings)
+    existing = Person.objects.filter(nik=nik).first()
+    if existing is not None:
+        raise ValidationError(
+            _("NIK %(nik)s sudah terdaftar atas nama %(name)s.")
+            % {"nik": nik, "name": existing.name},
+            code="duplicate_nik",
+            params={"person_id": existing.pk, "nik": nik, "name": existing.name},
+        )
+    pending = Proposal.objects.filter(status__in=OPEN)
+    if exclude is not None:
+        pending = pending.exclude(pk=exclude.pk)
+    for other in pending.filter(kind__in=[ProposalKind.NEW_HOUSEHOLD, ProposalKind.NEW_PERSON]):
+        members = other.payload.get("members") or [other.payload.get("member") or {}]
+        if any((m or {}).get("nik") == nik for m in members):
+            errors.append(
+                _("NIK %(nik)s sudah ada dalam usulan #%(id)d yang belum diputuskan.")
+                % {"nik": nik, "id": other.pk}
+            )
+
+
+def check_payload(
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    household: Household | None,
+    person: Person | None,
+    exclude: Proposal | None = None,
+) -> list[str]:
+    """Raise ValidationError listing what is wrong; return the warnings."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    if kind == ProposalKind.NEW_HOUSEHOLD:
+        data = payload.get("household") or {}
+        members = payload.get("members") or []
+        _choice(HOUSEHOLD_FIELDS, data, errors)
+        kk = (data.get("kk_number") or "").strip()
+        if kk:
+            check = check_kk(kk, region_exists=kecamatan_exists)
+            errors.extend(check.errors)
+            if Household.objects.filter(kk_number=kk).exists():
+                errors.append(_("Nomor KK %(kk)s sudah terdaftar.") % {"kk": kk})
+        if not members:
+            errors.append(_("Keluarga baru harus punya paling sedikit satu anggota."))
+        heads = [m for m in members if m.get("relation") == choices.Relation.HEAD]
+        if members and len(heads) != 1:
+            errors.append(_("Keluarga baru harus punya tepat satu kepala keluarga."))
+        niks = [m.get("nik") for m in members if m.get("nik")]
+        if len(niks) != len(set(niks)):
+            errors.append(_("Ada NIK yang sama dua kali dalam usulan ini."))
+        for i, member in enumerate(members, start=1):
+            if member.get("relation") not in choices.Relation.values:
+                errors.append(_("Anggota %(n)d: hubungan keluarga wajib dipilih.") % {"n": i})
+            _check_person(
+                member,
+                errors=errors,
+                warnings=warnings,
+                exclude=exclude,
+                new=True,
+                label=_("Anggota %(n)d") % {"n": i},
+            )
+    elif kind == ProposalKind.NEW_PERSON:
+        if household is None:
+            errors.append(_("Pilih keluarga tempat anggota baru ditambahkan."))
+        member = payload.get("member") or {}
+        if member.get("relation") not in choices.Relation.values:
+            errors.append(_("Hubungan keluarga wajib dipilih."))
+        elif (
+            member.get("relation") == choices.Relation.HEAD
+            and household is not None
+            and household.memberships.filter(
+                end_date__isnull=True, relation=choices.Relation.HEAD
+            ).exists()
+        ):
+            errors.append(
+                _(
+                    "Keluarga ini sudah punya kepala keluarga; usulkan perubahan kepala keluarga lebih dulu."
+                )
+            )
+        _check_person(
+            member,
+            errors=errors,
+            warnings=warnings,
+            exclude=exclude,
+            new=True,
+            label=_("Anggota baru"),
+        )
+    elif kind == ProposalKind.CHANGE:
+        changes = payload.get("changes") or {}
+        if not changes:
+            errors.append(_("Tidak ada perubahan yang diusulkan."))
+        if person is not None:
+            if "nik" in changes and changes["nik"] == person.nik:
+                changes = {k: v for k, v in changes.items() if k != "nik"}
+            _check_person(
+                changes,
+                errors=errors,
+                warnings=warnings,
+                exclude=exclude,
+                new=False,
+                label=person.name,
+            )
+        elif household is not None:
+            _choice(HOUSEHOLD_FIELDS, changes, errors)
+            desil = changes.get("desil")
+            if desil not in (None, "") and (not isinstance(desil, int) or not 1 <= desil <= 10):
+                errors.append(_("Desil harus angka 1 sampai 10."))
+        else:
+            errors.append(_("Pilih penduduk atau keluarga yang datanya diubah."))
+    elif kind == ProposalKind.REMOVAL:
+        reason = payload.get("reason")
+        if reason not in ("meninggal", "pindah", "tidak_miskin"):
+            errors.append(_("Pilih alasan penghapusan."))
+        when = _date(payload.get("date"), _("Tanggal"), errors)
+        if when is not None and when > dt.date.today():
+            errors.append(_("Tanggal tidak boleh di masa depan."))
+        if person is None and household is None:
+            errors.append(_("Pilih penduduk atau keluarga yang dihapus."))
+        if person is not None and person.is_deceased:
+            errors.append(_("%(name)s sudah tercatat meninggal.") % {"name": person.name})
+        if household is not None and reason != "tidak_miskin":
+            errors.append(
+                _(
+                    "Untuk keluarga, alasan penghapusan hanya \u201ctidak lagi miskin\u201d; usulkan penghapusan per anggota untuk yang meninggal atau pindah."
+                )
+            )
+    elif kind == ProposalKind.PPKS:
+        category = PpksCategory.objects.filter(code=payload.get("category")).first()
+        on = _date(payload.get("assessed_on"), _("Tanggal penilaian"), errors)
+        until = _date(payload.get("valid_until"), _("Berlaku sampai"), errors)
+        if category is None:
+            errors.append(_("Pilih kategori PPKS."))
+        else:
+            orders = set(payload.get("criteria") or [])
+            known = set(category.criteria.values_list("order", flat=True))
+            if not orders:
+                errors.append(_("Centang paling sedikit satu kriteria yang terpenuhi."))
+            elif not orders <= known:
+                errors.append(_("Kriteria yang dicentang bukan kriteria kategori ini."))
+            if on is not None:
+                errors.extend(
+                    category_refusals(category=category, person=person, household=household, on=on)
+                )
+        if on is None and not errors:
+            errors.append(_("Tanggal penilaian wajib diisi."))
+        if on is not None and until is not None and until < on:
+            errors.append(_("Tanggal berlaku sampai tidak boleh sebelum tanggal penilaian."))
+        if (person is None) == (household is None):
+            errors.append(_("Penilaian PPKS untuk satu orang atau satu keluarga."))
+    else:
+        errors.append(_("Jenis usulan tidak dikenal."))
+    if errors:
+        raise ValidationError(errors)
+    return warnings

@@ -1,0 +1,379 @@
+"""The flow through which registry data changes: a village operator proposes, a field
+worker (TKSK/PSM) verifies, a village deliberation (musdes/muskel) endorses a batch, and the
+office approves (the change is applied) or rejects with a reason. No one decides on what
+they proposed or verified. Every step is kept and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sejahtera.accounts.permissions import require
+from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.scoping import in_scope
+from sejahtera.audit import services as audit
+from sejahtera.audit.models import Action
+from sejahtera.registry.models import (
+    Household,
+    Membership,
+    MusdesBatch,
+    Person,
+    PpksCategory,
+    Proposal,
+    ProposalKind,
+    ProposalPhoto,
+    ProposalStatus,
+    ProposalStep,
+)
+from sejahtera.registry.payloads import (
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    check_payload,
+    household_values,
+    person_values,
+)
+from sejahtera.registry.services.ppks import assess_ppks
+from sejahtera.wilayah.models import Level, Wilayah
+
+OPEN_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.VERIFIED, ProposalStatus.ENDORSED)
+
+
+def _in_area(actor: Any, desa_code: str) -> None:
+    if actor is not None and not in_scope(actor, desa_code):
+        raise ValidationError(_("Usulan ini di luar wilayah kerja Anda."))
+
+
+def _step(proposal: Proposal, actor: Any, status: str, notes: str = "") -> None:
+    ProposalStep.objects.create(proposal=proposal, actor=actor, status=status, notes=notes)
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE if status != ProposalStatus.SUBMITTED else Action.CREATE,
+        obj=proposal,
+        wilayah_code=proposal.desa_id,
+        changes={"status": [None if status == ProposalStatus.SUBMITTED else "", status]},
+        extra={"notes": notes[:500]} if notes else None,
+    )
+
+
+@transaction.atomic
+def submit_proposal(
+    *,
+    actor: Any,
+    kind: str,
+    desa: Wilayah,
+    payload: dict[str, Any],
+    household: Household | None = None,
+    person: Person | None = None,
+    reason: str = "",
+) -> tuple[Proposal, list[str]]:
+    """Store a proposal after checking its data; returns it with any warnings (e.g. a NIK
+    whose birth date differs from the recorded one)."""
+    require(actor, Cap.PROPOSE)
+    if desa.level != Level.DESA:
+        raise ValidationError(_("Usulan diajukan untuk satu desa/kelurahan."))
+    _in_area(actor, desa.code)
+    if household is not None and household.desa_id != desa.code:
+        raise ValidationError(_("Keluarga ini tidak berada di desa yang dipilih."))
+    if person is not None and person.desa_id != desa.code:
+        raise ValidationError(_("Penduduk ini tidak berada di desa yang dipilih."))
+    warnings = check_payload(kind=kind, payload=payload, household=household, person=person)
+    proposal = Proposal.objects.create(
+        kind=kind,
+        desa=desa,
+        household=household,
+        person=person,
+        payload=payload,
+        reason=reason.strip(),
+        proposed_by=actor,
+    )
+    _step(proposal, actor, ProposalStatus.SUBMITTED, reason)
+    return proposal, warnings
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+def _already(proposal: Proposal) -> ValidationError:
+    return ValidationError(
+        _(
+            "Usulan #%(id)d sudah berstatus %(status)s; muat ulang halaman untuk melihat keputusan terbaru."
+        )
+        % {"id": proposal.pk, "status": proposal.get_status_display()}
+    )
+
+
+@transaction.atomic
+def verify_proposal(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    ok: bool,
+    notes: str,
+    photos: Sequence[UploadedFile] = (),
+) -> Proposal:
+    """A field worker checks the proposal on the spot. Not confirmed: the proposal is
+    rejected with the notes as reason."""
+    require(actor, Cap.VERIFY)
+    proposal = _lock(proposal)
+    _in_area(actor, proposal.desa_id)
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise _already(proposal)
+    if actor is not None and proposal.proposed_by_id == actor.pk:
+        raise ValidationError(_("Anda tidak boleh memverifikasi usulan yang Anda ajukan sendiri."))
+    notes = notes.strip()
+    if not notes:
+        raise ValidationError({"notes": [_("Tuliskan hasil pemeriksaan lapangan.")]})
+    proposal.verified_by = actor
+    proposal.verified_at = timezone.now()
+    proposal.verification_notes = notes
+    if ok:
+        proposal.status = ProposalStatus.VERIFIED
+    else:
+        proposal.status = ProposalStatus.REJECTED
+        proposal.decision_reason = _("Tidak terverifikasi di lapangan: %(notes)s") % {
+            "notes": notes
+        }
+    proposal.save()
+    for photo in photos:
+        ProposalPhoto.objects.create(proposal=proposal, image=photo, uploaded_by=actor)
+    _step(proposal, actor, proposal.status, notes)
+    return proposal
+
+
+@transaction.atomic
+def endorse_batch(
+    *,
+    actor: Any,
+    desa: Wilayah,
+    held_on: dt.date,
+    minutes: UploadedFile,
+    proposals: Sequence[Proposal],
+) -> MusdesBatch:
+    """Record a village deliberation and the verified proposals it endorsed."""
+    require(actor, Cap.PROPOSE)
+    _in_area(actor, desa.code)
+    if not proposals:
+        raise ValidationError(_("Pilih usulan yang disahkan dalam musyawarah."))
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": [_("Tanggal musyawarah tidak boleh di masa depan.")]})
+    locked = list(
+        Proposal.objects.select_for_update().filter(pk__in=[p.pk for p in proposals]).order_by("pk")
+    )
+    wrong_desa = [p.pk for p in locked if p.desa_id != desa.code]
+    not_verified = [p.pk for p in locked if p.status != ProposalStatus.VERIFIED]
+    if wrong_desa:
+        raise ValidationError(
+            _("Usulan %(ids)s bukan dari desa ini.")
+            % {"ids": ", ".join(f"#{i}" for i in wrong_desa)}
+        )
+    if not_verified:
+        raise ValidationError(
+            _("Hanya usulan yang sudah diverifikasi yang dapat disahkan: %(ids)s belum.")
+            % {"ids": ", ".join(f"#{i}" for i in not_verified)}
+        )
+    batch = MusdesBatch.objects.create(
+        desa=desa, held_on=held_on, minutes=minutes, recorded_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=batch,
+        wilayah_code=desa.code,
+        extra={"proposals": [p.pk for p in locked]},
+    )
+    for proposal in locked:
+        proposal.status = ProposalStatus.ENDORSED
+        proposal.batch = batch
+        proposal.save(update_fields=["status", "batch"])
+        _step(
+            proposal,
+            actor,
+            ProposalStatus.ENDORSED,
+            _("Musdes %(date)s") % {"date": held_on.strftime("%d-%m-%Y")},
+        )
+    return batch
+
+
+@transaction.atomic
+def decide_proposal(*, actor: Any, proposal: Proposal, approve: bool, reason: str = "") -> Proposal:
+    """The office's decision. Approval applies the change to the registry in the same
+    transaction; two clerks deciding at once: the first wins, the second is told."""
+    require(actor, Cap.APPROVE)
+    proposal = _lock(proposal)
+    _in_area(actor, proposal.desa_id)
+    if proposal.status != ProposalStatus.ENDORSED:
+        if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.REJECTED):
+            raise _already(proposal)
+        raise ValidationError(
+            _("Usulan baru dapat diputuskan setelah diverifikasi dan disahkan musyawarah desa.")
+        )
+    if actor is not None and actor.pk in (proposal.proposed_by_id, proposal.verified_by_id):
+        raise ValidationError(
+            _("Anda tidak boleh memutuskan usulan yang Anda ajukan atau verifikasi sendiri.")
+        )
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": [_("Tuliskan alasan penolakan.")]})
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason
+    if approve:
+        try:
+            with transaction.atomic():
+                proposal.result = _apply(actor, proposal)
+        except IntegrityError as exc:
+            raise ValidationError(
+                _(
+                    "Usulan tidak dapat diterapkan karena bentrok dengan data registri (misalnya NIK atau nomor KK sudah terdaftar)."
+                )
+            ) from exc
+        proposal.status = ProposalStatus.APPROVED
+    else:
+        proposal.status = ProposalStatus.REJECTED
+    proposal.save()
+    _step(proposal, actor, proposal.status, reason)
+    return proposal
+
+
+def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
+    """Carry out an approved proposal. Its data is checked again first: the registry may
+    have changed since it was proposed."""
+    check_payload(
+        kind=proposal.kind,
+        payload=proposal.payload,
+        household=proposal.household,
+        person=proposal.person,
+        exclude=proposal,
+    )
+    today = timezone.localdate()
+    payload = proposal.payload
+    if proposal.kind == ProposalKind.NEW_HOUSEHOLD:
+        household = Household.objects.create(
+            desa_id=proposal.desa_id, **household_values(payload["household"])
+        )
+        audit.record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=household,
+            wilayah_code=household.desa_id,
+            changes=audit.diff({}, audit.snapshot(household)),
+        )
+        ids = [_add_person(actor, household, member, today) for member in payload["members"]]
+        return {"household": household.pk, "persons": ids}
+    if proposal.kind == ProposalKind.NEW_PERSON:
+        assert proposal.household is not None
+        return {"persons": [_add_person(actor, proposal.household, payload["member"], today)]}
+    if proposal.kind == ProposalKind.CHANGE:
+        target: Person | Household = proposal.person or proposal.household  # type: ignore[assignment]
+        before = audit.snapshot(target)
+        values = (
+            person_values(payload["changes"])
+            if isinstance(target, Person)
+            else household_values(payload["changes"])
+        )
+        for key, value in values.items():
+            setattr(target, key, value)
+        target.save()
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=target,
+            wilayah_code=proposal.desa_id,
+            changes=audit.diff(before, audit.snapshot(target)),
+        )
+        return {"changed": sorted(values)}
+    if proposal.kind == ProposalKind.REMOVAL:
+        return _remove(actor, proposal, today)
+    if proposal.kind == ProposalKind.PPKS:
+        category = PpksCategory.objects.get(code=payload["category"])
+        criteria = list(category.criteria.filter(order__in=payload["criteria"]))
+        assessment = assess_ppks(
+            actor=actor,
+            assessor=proposal.verified_by,
+            category=category,
+            person=proposal.person,
+            household=proposal.household,
+            criteria=criteria,
+            assessed_on=dt.date.fromisoformat(payload["assessed_on"]),
+            valid_until=dt.date.fromisoformat(payload["valid_until"])
+            if payload.get("valid_until")
+            else None,
+            notes=payload.get("notes", ""),
+        )
+        return {"assessment": assessment.pk}
+    raise ValidationError(_("Jenis usulan tidak dikenal."))
+
+
+def _add_person(actor: Any, household: Household, member: dict[str, Any], today: dt.date) -> int:
+    person = Person.objects.create(desa_id=household.desa_id, **person_values(member))
+    Membership.objects.create(
+        person=person, household=household, relation=member["relation"], start_date=today
+    )
+    audit.record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=person,
+        wilayah_code=household.desa_id,
+        changes=audit.diff({}, audit.snapshot(person)),
+    )
+    return person.pk
+
+
+def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
+    payload = proposal.payload
+    reason = payload["reason"]
+    when = dt.date.fromisoformat(payload["date"]) if payload.get("date") else today
+    if proposal.person is not None:
+        person = proposal.person
+        before = audit.snapshot(person)
+        if reason == "meninggal":
+            person.is_deceased = True
+            person.death_date = when
+            person.save()
+        membership = Membership.objects.filter(person=person, end_date__isnull=True).first()
+        ended = 0
+        if membership is not None:
+            membership.end_date = max(when, membership.start_date)
+            membership.end_reason = dict(REMOVAL_REASONS).get(reason, reason)
+            membership.save()
+            ended = 1
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=person,
+            wilayah_code=proposal.desa_id,
+            changes=audit.diff(before, audit.snapshot(person)),
+            extra={"removal": reason, "memberships_ended": ended},
+        )
+        return {"person": person.pk, "reason": reason}
+    household = proposal.household
+    assert household is not None
+    before = audit.snapshot(household)
+    household.in_dtks = False
+    household.save()
+    audit.record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=household,
+        wilayah_code=proposal.desa_id,
+        changes=audit.diff(before, audit.snapshot(household)),
+        extra={"removal": reason},
+    )
+    return {"household": household.pk, "reason": reason}
+
+
+REMOVAL_REASONS = [
+    ("meninggal", "Meninggal dunia"),
+    ("pindah", "Pindah domisili"),
+    ("tidak_miskin", "Tidak lagi miskin/mampu"),
+]
+
+__all__ = ["HOUSEHOLD_FIELDS", "OPEN_STATUSES", "PERSON_FIELDS", "REMOVAL_REASONS"]
