@@ -26,7 +26,10 @@ def test_compiled_catalogs_match_their_sources(language: str) -> None:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
         else:
             assert entry.msgstr, f"untranslated: {entry.msgid}"
-            assert compiled.gettext(entry.msgid) == entry.msgstr
+            if entry.msgctxt:
+                assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
+            else:
+                assert compiled.gettext(entry.msgid) == entry.msgstr
 
 
 @pytest.mark.django_db

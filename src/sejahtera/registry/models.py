@@ -108,9 +108,7 @@ class Person(models.Model):
     no_nik = models.BooleanField(
         _("tanpa NIK"),
         default=False,
-        help_text=_(
-            "Orang terlantar atau tanpa identitas (\u201cMr. X\u201d) yang belum punya NIK."
-        ),
+        help_text=_("Orang terlantar atau tanpa identitas (“Mr. X”) yang belum punya NIK."),
     )
     name = models.CharField(_("nama"), max_length=150)
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)

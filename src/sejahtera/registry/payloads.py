@@ -254,7 +254,7 @@ def check_payload(
         if household is not None and reason != "tidak_miskin":
             errors.append(
                 _(
-                    "Untuk keluarga, alasan penghapusan hanya \u201ctidak lagi miskin\u201d; usulkan penghapusan per anggota untuk yang meninggal atau pindah."
+                    "Untuk keluarga, alasan penghapusan hanya “tidak lagi miskin”; usulkan penghapusan per anggota untuk yang meninggal atau pindah."
                 )
             )
     elif kind == ProposalKind.PPKS:
