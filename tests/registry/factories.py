@@ -6,6 +6,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from sejahtera.common.names import name_key
 from sejahtera.common.nik import make_nik
 from sejahtera.registry.choices import Relation
 from sejahtera.registry.models import Household, Membership, Person
@@ -34,6 +35,10 @@ class PersonFactory(DjangoModelFactory[Person]):
     birth_date = dt.date(1980, 5, 17)
     desa_id = DESA_A
     serial = factory.Sequence(lambda n: n + 1)
+
+    @factory.lazy_attribute
+    def name_key(self) -> str:
+        return name_key(self.name)
 
     @factory.lazy_attribute
     def nik(self) -> str:

@@ -114,3 +114,13 @@ def test_dashboard_counts_people_of_own_area_only(
     assert 'data-stat="households">1<' in body
     client.force_login(make_user(Role.OPERATOR_DINAS))
     assert 'data-stat="persons">2<' in client.get("/").content.decode()
+
+
+def test_name_search_tolerates_spelling_variants(client: Client, make_user: Any) -> None:
+    PersonFactory(name="H. MOCHAMMAD DJOKO SOEPRIJANTO")
+    PersonFactory(name="SITI AMINAH")
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    for query in ["Muhammad Joko", "M. Djoko", "moh joko supri", "SOEPRIJANTO"]:
+        body = client.get(f"/registri/penduduk/?q={query}").content.decode()
+        assert "1 baris" in body and "DJOKO" in body, query
+    assert "0 baris" in client.get("/registri/penduduk/?q=Joko Widodo").content.decode()

@@ -486,3 +486,42 @@ def test_two_clerks_approving_at_once(make_user: Any) -> None:
     assert any("sudah berstatus Disetujui" in o for o in outcomes)
     assert Household.objects.filter(kk_number="3516010503150099").count() == 1
     assert Person.objects.filter(nik="3516011208850011").count() == 1
+
+
+def test_siksng_export_of_approved_proposals(client: Any, team: dict[str, Any]) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    proposal, _ = submit_proposal(
+        actor=team["operator"], kind=ProposalKind.NEW_HOUSEHOLD, desa=desa(), payload=NEW_FAMILY
+    )
+    through(team, proposal)
+    pending, _ = submit_proposal(
+        actor=team["operator"],
+        kind=ProposalKind.NEW_PERSON,
+        desa=desa(),
+        household=HouseholdFactory(),
+        payload={
+            "member": {"nik": "", "no_nik": True, "name": "Belum", "sex": "L", "relation": "anak"}
+        },
+    )
+    client.force_login(team["office"])
+    response = client.get("/registri/usulan/?export=siksng&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:3] == ["iddtks", "kode_provinsi", "provinsi"]
+    body = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    assert [r["nama"] for r in body] == [
+        "Slamet",
+        "Sulastri",
+    ]  # the pending proposal is not exported
+    assert body[0]["nik"] == "3516011208850011" and body[0]["no_kk"] == "3516010503150099"
+    assert body[0]["kode_desa"] == DESA_A and body[0]["kabupaten"] == "Kabupaten Mojokerto"
+    assert body[0]["hubungan_keluarga"] == "Kepala keluarga"
+    text = client.get("/registri/usulan/?export=siksng&format=csv").content.decode("utf-8-sig")
+    parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(parsed) == 3 and parsed[1][15] == "Slamet"
+    assert AuditEvent.objects.filter(action="export", object_repr="SIKS-NG").count() == 2
+    assert pending.status == ProposalStatus.SUBMITTED

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sejahtera.common.names import name_key
 from sejahtera.registry.choices import Sex
 from sejahtera.registry.models import (
     Household,
@@ -50,7 +51,10 @@ class PersonFilterSet(django_filters.FilterSet):
             return queryset
         if value.isdigit() and len(value) == 16:
             return queryset.filter(nik=value)
-        return queryset.filter(name__icontains=value)
+        # Every word of the query, normalised like the stored key (M. = Muhammad, dj = j, ...).
+        for word in name_key(value).split():
+            queryset = queryset.filter(name_key__contains=word)
+        return queryset
 
     def in_area(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
         return _in_area(queryset, value)

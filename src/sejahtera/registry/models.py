@@ -111,6 +111,15 @@ class Person(models.Model):
         help_text=_("Orang terlantar atau tanpa identitas (“Mr. X”) yang belum punya NIK."),
     )
     name = models.CharField(_("nama"), max_length=150)
+    name_key = models.CharField(
+        _("kunci nama"),
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Nama yang dinormalkan (gelar dibuang, ejaan lama dan varian Muhammad disamakan) untuk pencarian."
+        ),
+    )
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
@@ -157,7 +166,7 @@ class Person(models.Model):
                 name="person_death_date_only_if_deceased",
             ),
         ]
-        indexes = [models.Index(fields=["desa", "name"])]
+        indexes = [models.Index(fields=["desa", "name"]), models.Index(fields=["desa", "name_key"])]
 
     def __str__(self) -> str:
         return self.name

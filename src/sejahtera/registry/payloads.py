@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from sejahtera.common.names import name_key
 from sejahtera.common.nik import check_kk, check_nik
 from sejahtera.registry import choices
 from sejahtera.registry.models import (
@@ -95,6 +96,8 @@ def person_values(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "birth_place", "mother_name"):
         if isinstance(values.get(key), str):
             values[key] = values[key].strip()
+    if "name" in values:
+        values["name_key"] = name_key(values["name"])
     return values
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from sejahtera.common.names import name_key
 from sejahtera.common.nik import make_nik
 from sejahtera.registry.choices import Relation
 from sejahtera.registry.models import Household, Membership, Person
@@ -55,6 +56,7 @@ def generate(
         born = _birth_date(rng, age, today)
         nik_serials[(kecamatan, born, sex)] += 1
         first = fake.first_name_male() if sex == "L" else fake.first_name_female()
+        name = f"{first} {fake.last_name()}".upper()
         population.persons.append(
             Person(
                 nik=make_nik(
@@ -63,7 +65,8 @@ def generate(
                     sex=sex,
                     serial=nik_serials[(kecamatan, born, sex)],
                 ),
-                name=f"{first} {fake.last_name()}".upper(),
+                name=name,
+                name_key=name_key(name),
                 birth_place="MOJOKERTO" if rng.random() < 0.8 else fake.city().upper(),
                 birth_date=born,
                 sex=sex,

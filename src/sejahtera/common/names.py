@@ -1,0 +1,80 @@
+"""Normalising Indonesian personal names so that spelling variants of one name meet.
+
+`name_key("H. Moch. Djoko Soepriyanto, S.Pd")` → `"muhamad joko supriyanto"`:
+titles and degrees dropped, the many spellings of Muhammad made one, the old spelling
+(dj, tj, oe, ch, sj, hj) made modern, and doubled letters made single. Used for search
+now and for record linkage later; the key is stored beside the name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TITLES = {
+    "h",
+    "hj",
+    "haji",
+    "hajah",
+    "hajjah",
+    "drs",
+    "dra",
+    "dr",
+    "ir",
+    "prof",
+    "kh",
+    "ust",
+    "ustadz",
+    "ustadzah",
+    "alm",
+    "almh",
+    "almarhum",
+    "almarhumah",
+    "bpk",
+    "bapak",
+    "ibu",
+    "ny",
+    "nyonya",
+    "sdr",
+    "tn",
+}
+MUHAMMAD = {
+    "m",
+    "md",
+    "mhd",
+    "muh",
+    "moh",
+    "moch",
+    "mochamad",
+    "mochammad",
+    "mohamad",
+    "mohammad",
+    "mohammed",
+    "muhamad",
+    "muhammad",
+    "muhammed",
+    "muchammad",
+    "muchamad",
+    "mukhammad",
+    "mukhamad",
+}
+# Old (pre-1972) spelling → current spelling, applied inside words. Old "nj" (→ "ny") is left
+# alone: it would also change current names such as Panji or Sanjaya.
+SPELLING = [("dj", "j"), ("tj", "c"), ("oe", "u"), ("ch", "kh"), ("sj", "sy"), ("hj", "hy")]
+
+
+def name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    text = text.split(",")[0]  # academic degrees follow a comma: "Siti Aminah, S.Pd"
+    tokens = [t for t in re.split(r"[^a-z]+", text) if t]
+    out: list[str] = []
+    for token in tokens:
+        if token in TITLES and (out or len(tokens) > 1):
+            continue
+        if token in MUHAMMAD:
+            out.append("muhamad")
+            continue
+        for old, new in SPELLING:
+            token = token.replace(old, new)
+        token = re.sub(r"(.)\1+", r"\1", token)
+        out.append(token)
+    return " ".join(out)
