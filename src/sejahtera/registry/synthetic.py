@@ -21,9 +21,9 @@ from sejahtera.common.nik import make_nik
 from sejahtera.registry.choices import Relation
 from sejahtera.registry.models import Household, Membership, Person
 
-# Household sizes (share of households), mean about 3.2 persons as in Mojokerto
+# Household sizes (share of households), mean about 3.1 persons as in Mojokerto
 # (1.1 million people in ~350,000 households).
-SIZES = {1: 0.08, 2: 0.18, 3: 0.25, 4: 0.25, 5: 0.14, 6: 0.07, 7: 0.03}
+SIZES = {1: 0.13, 2: 0.23, 3: 0.27, 4: 0.21, 5: 0.10, 6: 0.04, 7: 0.02}
 
 
 @dataclass
