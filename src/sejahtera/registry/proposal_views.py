@@ -107,6 +107,19 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
         messages.warning(request, warning)
 
 
+def submit_from_form(request: HttpRequest, form: Form, **kwargs: Any) -> HttpResponse | None:
+    """Submit a proposal for a page: on success a redirect to it (warnings shown as
+    messages), on refusal the service's reasons on the form and None."""
+    try:
+        proposal, warnings = services.submit_proposal(actor=request.user, **kwargs)
+    except ValidationError as exc:
+        _show_errors(request, form, exc)
+        return None
+    _warn(request, warnings)
+    messages.success(request, _("Usulan #%(id)d diajukan.") % {"id": proposal.pk})
+    return redirect("registry:proposal_detail", pk=proposal.pk)
+
+
 @login_required
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
@@ -189,20 +202,16 @@ def propose_household(request: HttpRequest) -> HttpResponse:
         if chosen is None:
             form.add_error(None, _("Pilih desa/kelurahan."))
         else:
-            try:
-                proposal, warnings = services.submit_proposal(
-                    actor=request.user,
-                    kind=ProposalKind.NEW_HOUSEHOLD,
-                    desa=chosen,
-                    payload={"household": form.payload(), "members": rows},
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                _show_errors(request, form, exc)
-            else:
-                _warn(request, warnings)
-                messages.success(request, _("Usulan #%(id)d diajukan.") % {"id": proposal.pk})
-                return redirect("registry:proposal_detail", pk=proposal.pk)
+            done = submit_from_form(
+                request,
+                form,
+                kind=ProposalKind.NEW_HOUSEHOLD,
+                desa=chosen,
+                payload={"household": form.payload(), "members": rows},
+                reason=form.cleaned_data["reason"],
+            )
+            if done is not None:
+                return done
     return render(
         request,
         "registry/propose_household.html",
@@ -219,21 +228,17 @@ def propose_member(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None)
     reason = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and reason.is_valid():
-        try:
-            proposal, warnings = services.submit_proposal(
-                actor=request.user,
-                kind=ProposalKind.NEW_PERSON,
-                desa=household.desa,
-                household=household,
-                payload={"member": form.payload()},
-                reason=reason.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _show_errors(request, form, exc)
-        else:
-            _warn(request, warnings)
-            messages.success(request, _("Usulan #%(id)d diajukan.") % {"id": proposal.pk})
-            return redirect("registry:proposal_detail", pk=proposal.pk)
+        done = submit_from_form(
+            request,
+            form,
+            kind=ProposalKind.NEW_PERSON,
+            desa=household.desa,
+            household=household,
+            payload={"member": form.payload()},
+            reason=reason.cleaned_data["reason"],
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "registry/propose_form.html",
@@ -253,23 +258,20 @@ def propose_removal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Penduduk tidak ditemukan."))
     form = RemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal, _w = services.submit_proposal(
-                actor=request.user,
-                kind=ProposalKind.REMOVAL,
-                desa=person.desa,
-                person=person,
-                payload={
-                    "reason": form.cleaned_data["removal"],
-                    "date": form.cleaned_data["date"].isoformat(),
-                },
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _show_errors(request, form, exc)
-        else:
-            messages.success(request, _("Usulan #%(id)d diajukan.") % {"id": proposal.pk})
-            return redirect("registry:proposal_detail", pk=proposal.pk)
+        done = submit_from_form(
+            request,
+            form,
+            kind=ProposalKind.REMOVAL,
+            desa=person.desa,
+            person=person,
+            payload={
+                "reason": form.cleaned_data["removal"],
+                "date": form.cleaned_data["date"].isoformat(),
+            },
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "registry/propose_form.html",

@@ -2,25 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.audit.selectors import events_about
 from sejahtera.common.views import ScopedListView
-from sejahtera.registry import selectors, services
+from sejahtera.registry import selectors
 from sejahtera.registry.filtersets import HouseholdFilterSet, PersonFilterSet
 from sejahtera.registry.forms import AssessmentForm
 from sejahtera.registry.models import Person, ProposalKind
+from sejahtera.registry.proposal_views import submit_from_form
 from sejahtera.registry.tables import HouseholdTable, PersonTable
 
 
@@ -109,28 +107,23 @@ def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssessmentForm(request.POST or None, category=category)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        try:
-            proposal, _warnings = services.submit_proposal(
-                actor=request.user,
-                kind=ProposalKind.PPKS,
-                desa=person.desa,
-                person=person,
-                payload={
-                    "category": category.code,
-                    "criteria": [criterion.order for criterion in c["criteria"]],
-                    "assessed_on": c["assessed_on"].isoformat(),
-                    "valid_until": c["valid_until"].isoformat() if c["valid_until"] else None,
-                    "notes": c["notes"],
-                },
-                reason=c["notes"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Usulan penilaian PPKS #%(id)d diajukan.") % {"id": proposal.pk}
-            )
-            return redirect("registry:proposal_detail", pk=proposal.pk)
+        done = submit_from_form(
+            request,
+            form,
+            kind=ProposalKind.PPKS,
+            desa=person.desa,
+            person=person,
+            payload={
+                "category": category.code,
+                "criteria": [criterion.order for criterion in c["criteria"]],
+                "assessed_on": c["assessed_on"].isoformat(),
+                "valid_until": c["valid_until"].isoformat() if c["valid_until"] else None,
+                "notes": c["notes"],
+            },
+            reason=c["notes"],
+        )
+        if done is not None:
+            return done
     return render(
         request, "registry/assess.html", {"person": person, "category": category, "form": form}
     )
