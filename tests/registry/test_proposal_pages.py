@@ -182,3 +182,49 @@ def test_field_worker_cannot_propose_and_operator_cannot_decide(
     assert client.get("/registri/usulan/keluarga-baru/").status_code == 403
     client.force_login(make_user(Role.AUDITOR))
     assert client.post("/registri/usulan/keluarga-baru/", household_post()).status_code == 403
+
+
+def test_change_proposal_holds_only_what_changed(client: Client, make_user: Any) -> None:
+    household = HouseholdFactory(desil=6, in_dtks=False, street="Jl. Lama")
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    url = f"/registri/keluarga/{household.pk}/usul-ubah/"
+    page = client.get(url).content.decode()
+    assert "Jl. Lama" in page  # the form starts from the current values
+    data = {
+        "street": "Jl. Lama",
+        "rt": household.rt,
+        "rw": household.rw,
+        "desil": "2",
+        "in_dtks": "on",
+        "reason": "Hasil verval DTSEN",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.payload == {"changes": {"desil": 2, "in_dtks": True}}
+    household.refresh_from_db()
+    assert household.desil == 6  # unchanged until approved
+
+
+def test_change_proposal_without_change_or_with_bad_values(client: Client, make_user: Any) -> None:
+    person = PersonFactory(name="Rahmat", birth_date=None, nik="3516011208850088")
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    url = f"/registri/penduduk/{person.pk}/usul-ubah/"
+    same = client.post(url, {"nik": person.nik, "name": "Rahmat", "sex": "L", "reason": "x"})
+    assert "Tidak ada yang diubah" in same.content.decode()
+    bad = client.post(
+        url,
+        {
+            "nik": person.nik,
+            "name": "Rahmat",
+            "sex": "L",
+            "birth_date": "2099-01-01",
+            "reason": "x",
+        },
+    )
+    assert "masa depan" in bad.content.decode()
+    taken = PersonFactory(nik="3516011208850099")
+    dup = client.post(url, {"nik": taken.nik, "name": "Rahmat", "sex": "L", "reason": "x"})
+    assert f'href="/registri/penduduk/{taken.pk}/"' in dup.content.decode()
+    assert not Proposal.objects.exists()
+    assert client.get("/registri/lainnya/1/usul-ubah/").status_code == 404

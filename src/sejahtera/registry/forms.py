@@ -4,8 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import DateField as models_date_field
+from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from sejahtera.common.uploads import check_upload
+from sejahtera.registry import choices
 from sejahtera.registry.models import PpksCategory, PpksCriterion, Proposal
 
 
@@ -35,12 +39,6 @@ class AssessmentForm(forms.Form):
         field = self.fields["criteria"]
         field.queryset = category.criteria.all()  # type: ignore[attr-defined]
         field.label_from_instance = lambda criterion: criterion.text  # type: ignore[attr-defined]
-
-
-from django.forms import formset_factory  # noqa: E402
-
-from sejahtera.common.uploads import check_upload  # noqa: E402
-from sejahtera.registry import choices  # noqa: E402
 
 
 class PersonForm(forms.Form):
@@ -213,3 +211,71 @@ class MusdesForm(forms.Form):
         minutes = self.cleaned_data["minutes"]
         check_upload(minutes, kinds=("pdf", "jpeg", "png"))
         return minutes
+
+
+PERSON_CHANGE_FIELDS = [
+    "nik",
+    "name",
+    "birth_place",
+    "birth_date",
+    "sex",
+    "mother_name",
+    "marital_status",
+    "education",
+    "occupation",
+    "disability_type",
+    "disability_severity",
+]
+HOUSEHOLD_CHANGE_FIELDS = [
+    "dusun",
+    "rt",
+    "rw",
+    "street",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "roof_material",
+    "water_source",
+    "toilet",
+    "lighting",
+    "ownership",
+    "income_band",
+    "in_dtks",
+    "desil",
+    "data_period",
+]
+
+
+def change_form_class(model: type[Any], fields: list[str]) -> Any:
+    """A form over the record's current values; only what the user changes is proposed.
+    It never saves: the change is applied when the proposal is approved."""
+    widgets: dict[str, Any] = {
+        name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in fields
+        if isinstance(model._meta.get_field(name), models_date_field)
+    }
+    base = forms.modelform_factory(model, fields=fields, widgets=widgets)
+
+    class ChangeForm(base):  # type: ignore[valid-type,misc]
+        reason = forms.CharField(
+            label=_("Alasan perubahan"), widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+        def _post_clean(self) -> None:
+            """Field checks only: the record is neither changed in memory nor validated as a
+            whole here; the proposal's checks do that (with a link to a registered NIK)."""
+
+        def changes(self) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name in self.changed_data:
+                if name == "reason":
+                    continue
+                value = self.cleaned_data[name]
+                if hasattr(value, "isoformat"):
+                    value = value.isoformat()
+                elif value is not None and not isinstance(value, bool | int | str):
+                    value = str(value)
+                out[name] = value
+            return out
+
+    return ChangeForm

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,8 @@ from sejahtera.registry import selectors, services
 from sejahtera.registry.exports import siksng_rows, to_csv
 from sejahtera.registry.filtersets import ProposalFilterSet
 from sejahtera.registry.forms import (
+    HOUSEHOLD_CHANGE_FIELDS,
+    PERSON_CHANGE_FIELDS,
     DecideForm,
     HouseholdForm,
     MemberFormSet,
@@ -36,8 +38,9 @@ from sejahtera.registry.forms import (
     ReasonForm,
     RemovalForm,
     VerifyForm,
+    change_form_class,
 )
-from sejahtera.registry.models import Proposal, ProposalKind, ProposalStatus
+from sejahtera.registry.models import Household, Person, Proposal, ProposalKind, ProposalStatus
 from sejahtera.registry.tables import ProposalTable
 from sejahtera.wilayah.models import Level
 from sejahtera.wilayah.selectors import wilayah_for
@@ -91,7 +94,7 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-def _show_errors(request: HttpRequest, form: Form, exc: ValidationError) -> None:
+def _show_errors(request: HttpRequest, form: BaseForm, exc: ValidationError) -> None:
     if getattr(exc, "code", None) == "duplicate_nik" and exc.params:
         url = reverse("registry:person_detail", args=[exc.params["person_id"]])
         form.add_error(
@@ -107,7 +110,7 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
         messages.warning(request, warning)
 
 
-def submit_from_form(request: HttpRequest, form: Form, **kwargs: Any) -> HttpResponse | None:
+def submit_from_form(request: HttpRequest, form: BaseForm, **kwargs: Any) -> HttpResponse | None:
     """Submit a proposal for a page: on success a redirect to it (warnings shown as
     messages), on refusal the service's reasons on the form and None."""
     try:
@@ -279,6 +282,54 @@ def propose_removal(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Usulkan penghapusan %(name)s") % {"name": person.name},
             "forms": [form],
             "back": reverse("registry:person_detail", args=[person.pk]),
+        },
+    )
+
+
+@login_required
+def propose_change(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Propose a correction of a person's or a household's data."""
+    require(request.user, Cap.PROPOSE)
+    if kind == "penduduk":
+        target: Person | Household | None = (
+            selectors.persons_for(request.user).filter(pk=pk).first()
+        )
+        form_class = change_form_class(Person, PERSON_CHANGE_FIELDS)
+    else:
+        target = selectors.households_for(request.user).filter(pk=pk).first()
+        form_class = change_form_class(Household, HOUSEHOLD_CHANGE_FIELDS)
+    if target is None:
+        raise Http404(_("Data tidak ditemukan."))
+    form = form_class(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            form.add_error(None, _("Tidak ada yang diubah."))
+        else:
+            done = submit_from_form(
+                request,
+                form,
+                kind=ProposalKind.CHANGE,
+                desa=target.desa,
+                person=target if isinstance(target, Person) else None,
+                household=target if isinstance(target, Household) else None,
+                payload={"changes": changes},
+                reason=form.cleaned_data["reason"],
+            )
+            if done is not None:
+                return done
+    back = (
+        reverse("registry:person_detail", args=[target.pk])
+        if isinstance(target, Person)
+        else reverse("registry:household_detail", args=[target.pk])
+    )
+    return render(
+        request,
+        "registry/propose_form.html",
+        {
+            "title": _("Usulkan perubahan data: %(name)s") % {"name": target},
+            "forms": [form],
+            "back": back,
         },
     )
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from sejahtera.registry import proposal_views, views
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("ppks/", views.ppks_categories, name="ppks_categories"),
     path("keluarga/<int:pk>/usul-anggota/", proposal_views.propose_member, name="propose_member"),
     path("penduduk/<int:pk>/usul-hapus/", proposal_views.propose_removal, name="propose_removal"),
+    re_path(
+        r"^(?P<kind>penduduk|keluarga)/(?P<pk>[0-9]+)/usul-ubah/$",
+        proposal_views.propose_change,
+        name="propose_change",
+    ),
     path("usulan/", proposal_views.ProposalListView.as_view(), name="proposal_list"),
     path("usulan/keluarga-baru/", proposal_views.propose_household, name="propose_household"),
     path("usulan/musdes/", proposal_views.musdes, name="musdes"),
