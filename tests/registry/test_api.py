@@ -97,3 +97,24 @@ def test_auditor_cannot_propose_via_api(client: Client, make_user: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_household_and_proposal_api_are_scoped(client: Client, make_user: Any) -> None:
+    from sejahtera.registry.models import ProposalKind
+
+    mine = HouseholdFactory(kk_number="3516010503150011")
+    HouseholdFactory(kk_number="3516020503150012", desa_id=DESA_B)
+    other_op = make_user(Role.OPERATOR_DESA, [DESA_B])
+    theirs = Proposal.objects.create(
+        kind=ProposalKind.NEW_HOUSEHOLD,
+        desa_id=DESA_B,
+        payload={"members": []},
+        proposed_by=other_op,
+    )
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    households = client.get("/api/registri/keluarga").json()
+    assert [h["id"] for h in households["items"]] == [mine.pk]
+    assert households["items"][0]["kk_masked"] == "3516••••••••0011"
+    assert client.get("/api/registri/keluarga?q=3516020503150012").json()["count"] == 0
+    assert client.get("/api/registri/usulan").json()["count"] == 0
+    assert client.get(f"/api/registri/usulan/{theirs.pk}").status_code == 404

@@ -124,3 +124,23 @@ def test_name_search_tolerates_spelling_variants(client: Client, make_user: Any)
         body = client.get(f"/registri/penduduk/?q={query}").content.decode()
         assert "1 baris" in body and "DJOKO" in body, query
     assert "0 baris" in client.get("/registri/penduduk/?q=Joko Widodo").content.decode()
+
+
+def test_household_page_lists_national_programmes(
+    client: Client, make_user: Any, people: dict[str, Any]
+) -> None:
+    from sejahtera.registry.models import Participation
+
+    Participation.objects.create(
+        programme="PKH",
+        household=people["home"],
+        period_start=dt.date(2025, 1, 1),
+        source="SK PKH 2025",
+    )
+    Participation.objects.create(
+        programme="PBI_JK", person=people["a"], period_start=dt.date(2025, 3, 1)
+    )
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    body = client.get(f"/registri/keluarga/{people['home'].pk}/").content.decode()
+    assert "Program Keluarga Harapan (PKH)" in body and "SK PKH 2025" in body
+    assert "PBI Jaminan Kesehatan" in body and "Warga Desa A" in body

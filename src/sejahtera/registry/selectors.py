@@ -13,6 +13,7 @@ from sejahtera.accounts.scoping import scope
 from sejahtera.registry.models import (
     Household,
     Membership,
+    Participation,
     Person,
     PpksAssessment,
     PpksCategory,
@@ -100,4 +101,14 @@ def proposals_for(user: Any) -> QuerySet[Proposal]:
         ),
         user,
         "desa__code",
+    )
+
+
+def participations_of(*, household: Household) -> QuerySet[Participation]:
+    """National-programme participation of the household and of its current members."""
+    member_ids = household.memberships.filter(end_date__isnull=True).values("person_id")
+    return (
+        Participation.objects.filter(Q(household=household) | Q(person_id__in=member_ids))
+        .select_related("person")
+        .order_by("-period_start", "programme")
     )

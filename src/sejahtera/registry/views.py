@@ -88,6 +88,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "former": selectors.member_history(household),
             "current": selectors.current_assessments(household=household),
             "history": selectors.assessment_history(household=household),
+            "participations": selectors.participations_of(household=household),
             "can_propose": can(request.user, Cap.PROPOSE),
             "trail": events_about("registry.household", str(household.pk))[:50]
             if can(request.user, Cap.VIEW_AUDIT)
