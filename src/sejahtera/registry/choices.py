@@ -118,3 +118,9 @@ class IncomeBand(models.TextChoices):
     TO_2M = "1jt_2jt", _("Rp 1.000.000 – 2.000.000")
     TO_3M = "2jt_3jt", _("Rp 2.000.000 – 3.000.000")
     ABOVE_3M = "gt_3jt", _("> Rp 3.000.000")
+
+
+class RemovalReason(models.TextChoices):
+    DECEASED = "meninggal", _("Meninggal dunia")
+    MOVED = "pindah", _("Pindah domisili")
+    NOT_POOR = "tidak_miskin", _("Tidak lagi miskin/mampu")

@@ -137,12 +137,7 @@ class ReasonForm(forms.Form):
 
 class RemovalForm(forms.Form):
     removal = forms.ChoiceField(
-        label=_("Alasan penghapusan"),
-        choices=[
-            ("meninggal", _("Meninggal dunia")),
-            ("pindah", _("Pindah domisili")),
-            ("tidak_miskin", _("Tidak lagi miskin/mampu")),
-        ],
+        label=_("Alasan penghapusan"), choices=choices.RemovalReason.choices
     )
     date = forms.DateField(
         label=_("Tanggal kejadian"),

@@ -245,7 +245,7 @@ def check_payload(
             errors.append(_("Pilih penduduk atau keluarga yang datanya diubah."))
     elif kind == ProposalKind.REMOVAL:
         reason = payload.get("reason")
-        if reason not in ("meninggal", "pindah", "tidak_miskin"):
+        if reason not in choices.RemovalReason.values:
             errors.append(_("Pilih alasan penghapusan."))
         when = _date(payload.get("date"), _("Tanggal"), errors)
         if when is not None and when > dt.date.today():
@@ -254,7 +254,7 @@ def check_payload(
             errors.append(_("Pilih penduduk atau keluarga yang dihapus."))
         if person is not None and person.is_deceased:
             errors.append(_("%(name)s sudah tercatat meninggal.") % {"name": person.name})
-        if household is not None and reason != "tidak_miskin":
+        if household is not None and reason != choices.RemovalReason.NOT_POOR:
             errors.append(
                 _(
                     "Untuk keluarga, alasan penghapusan hanya “tidak lagi miskin”; usulkan penghapusan per anggota untuk yang meninggal atau pindah."

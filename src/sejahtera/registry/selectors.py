@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from sejahtera.accounts.permissions import can
 from sejahtera.accounts.roles import Cap
@@ -87,9 +87,6 @@ def assessment_history(
 
 def ppks_categories() -> QuerySet[PpksCategory]:
     return PpksCategory.objects.prefetch_related("criteria")
-
-
-__all__ = ["Prefetch"]
 
 
 def proposals_for(user: Any) -> QuerySet[Proposal]:

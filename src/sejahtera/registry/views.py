@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -136,6 +134,3 @@ def ppks_categories(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registry/ppks_categories.html", {"categories": selectors.ppks_categories()}
     )
-
-
-__all__: list[Any] = []

@@ -49,9 +49,6 @@ def current_source() -> WilayahSource | None:
     return WilayahSource.objects.first()
 
 
-LEVELS = Level
-
-
 def kecamatan_exists(code: str) -> bool:
     """For NIK and KK checks: does this kecamatan code exist (anywhere in Indonesia)?"""
     return Wilayah.objects.filter(code=code, level=Level.KECAMATAN).exists()

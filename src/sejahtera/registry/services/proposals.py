@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import require
@@ -20,6 +20,7 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import in_scope
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.registry.choices import RemovalReason
 from sejahtera.registry.models import (
     Household,
     Membership,
@@ -33,16 +34,12 @@ from sejahtera.registry.models import (
     ProposalStep,
 )
 from sejahtera.registry.payloads import (
-    HOUSEHOLD_FIELDS,
-    PERSON_FIELDS,
     check_payload,
     household_values,
     person_values,
 )
 from sejahtera.registry.services.ppks import assess_ppks
 from sejahtera.wilayah.models import Level, Wilayah
-
-OPEN_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.VERIFIED, ProposalStatus.ENDORSED)
 
 
 def _in_area(actor: Any, desa_code: str) -> None:
@@ -334,7 +331,7 @@ def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
     if proposal.person is not None:
         person = proposal.person
         before = audit.snapshot(person)
-        if reason == "meninggal":
+        if reason == RemovalReason.DECEASED:
             person.is_deceased = True
             person.death_date = when
             person.save()
@@ -342,7 +339,8 @@ def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
         ended = 0
         if membership is not None:
             membership.end_date = max(when, membership.start_date)
-            membership.end_reason = dict(REMOVAL_REASONS).get(reason, reason)
+            with translation.override("id"):  # stored data is in Bahasa Indonesia, whatever the UI
+                membership.end_reason = str(RemovalReason(reason).label)
             membership.save()
             ended = 1
         audit.record(
@@ -368,12 +366,3 @@ def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
         extra={"removal": reason},
     )
     return {"household": household.pk, "reason": reason}
-
-
-REMOVAL_REASONS = [
-    ("meninggal", "Meninggal dunia"),
-    ("pindah", "Pindah domisili"),
-    ("tidak_miskin", "Tidak lagi miskin/mampu"),
-]
-
-__all__ = ["HOUSEHOLD_FIELDS", "OPEN_STATUSES", "PERSON_FIELDS", "REMOVAL_REASONS"]
