@@ -228,3 +228,10 @@ def test_change_proposal_without_change_or_with_bad_values(client: Client, make_
     assert f'href="/registri/penduduk/{taken.pk}/"' in dup.content.decode()
     assert not Proposal.objects.exists()
     assert client.get("/registri/lainnya/1/usul-ubah/").status_code == 404
+
+
+def test_new_member_form_starts_as_child(client: Client, make_user: Any) -> None:
+    household = HouseholdFactory()
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    body = client.get(f"/registri/keluarga/{household.pk}/usul-anggota/").content.decode()
+    assert '<option value="anak" selected>' in body

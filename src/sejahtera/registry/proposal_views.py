@@ -25,6 +25,7 @@ from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.common.views import ScopedListView
 from sejahtera.registry import selectors, services
+from sejahtera.registry.choices import Relation
 from sejahtera.registry.exports import siksng_rows, to_csv
 from sejahtera.registry.filtersets import ProposalFilterSet
 from sejahtera.registry.forms import (
@@ -228,7 +229,8 @@ def propose_member(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.households_for(request.user).filter(pk=pk).first()
     if household is None:
         raise Http404(_("Keluarga tidak ditemukan."))
-    form = PersonForm(request.POST or None)
+    # A new member of an existing household is rarely its head: start from "Anak".
+    form = PersonForm(request.POST or None, initial={"relation": Relation.CHILD})
     reason = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and reason.is_valid():
         done = submit_from_form(
