@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sejahtera.accounts.models import User
 from sejahtera.accounts.roles import Role
+from sejahtera.accounts.scoping import area_q
 
 
 class UserFilterSet(django_filters.FilterSet):
@@ -32,6 +33,4 @@ class UserFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(areas__code=value) | Q(areas__code__startswith=value + ".")
-        ).distinct()
+        return queryset.filter(area_q("areas__code", value)).distinct()

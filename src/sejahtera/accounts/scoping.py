@@ -38,6 +38,11 @@ def forget_area_codes(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def area_q(field: str, code: str) -> Q:
+    """A Q that keeps the rows whose `field` (a wilayah code) is area `code` or inside it."""
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
 def scope_q(user: Any, field: str) -> Q:
     """A Q that keeps the rows whose `field` (a wilayah code) lies in the user's areas."""
     codes = area_codes(user)
@@ -45,7 +50,7 @@ def scope_q(user: Any, field: str) -> Q:
         return Q(pk__in=[])
     q = Q()
     for code in codes:
-        q |= Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+        q |= area_q(field, code)
     return q
 
 

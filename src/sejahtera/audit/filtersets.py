@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sejahtera.accounts.scoping import area_q
 from sejahtera.audit.models import Action, AuditEvent
 
 
@@ -48,4 +49,4 @@ class AuditEventFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(wilayah_code=value) | Q(wilayah_code__startswith=value + "."))
+        return queryset.filter(area_q("wilayah_code", value))

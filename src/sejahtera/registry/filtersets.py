@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sejahtera.accounts.scoping import area_q
 from sejahtera.common.names import name_key
 from sejahtera.registry.choices import Sex
 from sejahtera.registry.models import (
@@ -22,7 +23,7 @@ def _in_area(queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
     value = value.strip()
     if not value:
         return queryset
-    return queryset.filter(Q(desa__code=value) | Q(desa__code__startswith=value + "."))
+    return queryset.filter(area_q("desa__code", value))
 
 
 class PersonFilterSet(django_filters.FilterSet):
