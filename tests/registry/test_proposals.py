@@ -525,3 +525,19 @@ def test_siksng_export_of_approved_proposals(client: Any, team: dict[str, Any]) 
     assert len(parsed) == 3 and parsed[1][15] == "Slamet"
     assert AuditEvent.objects.filter(action="export", object_repr="SIKS-NG").count() == 2
     assert pending.status == ProposalStatus.SUBMITTED
+
+
+def test_each_step_is_audited_with_old_and_new_status(team: dict[str, Any]) -> None:
+    proposal, _ = submit_proposal(
+        actor=team["operator"], kind=ProposalKind.NEW_HOUSEHOLD, desa=desa(), payload=NEW_FAMILY
+    )
+    through(team, proposal)
+    events = AuditEvent.objects.filter(
+        object_type="registry.proposal", object_id=str(proposal.pk)
+    ).order_by("id")
+    assert [(e.action, e.changes["status"]) for e in events] == [
+        ("create", [None, "diajukan"]),
+        ("update", ["diajukan", "diverifikasi"]),
+        ("update", ["diverifikasi", "disahkan_musdes"]),
+        ("update", ["disahkan_musdes", "disetujui"]),
+    ]

@@ -47,14 +47,17 @@ def _in_area(actor: Any, desa_code: str) -> None:
         raise ValidationError(_("Usulan ini di luar wilayah kerja Anda."))
 
 
-def _step(proposal: Proposal, actor: Any, status: str, notes: str = "") -> None:
+def _step(
+    proposal: Proposal, actor: Any, status: str, notes: str = "", *, previous: str | None = None
+) -> None:
+    """Keep the step and audit the status change (`previous` None: the proposal is new)."""
     ProposalStep.objects.create(proposal=proposal, actor=actor, status=status, notes=notes)
     audit.record(
         actor=actor,
-        action=Action.UPDATE if status != ProposalStatus.SUBMITTED else Action.CREATE,
+        action=Action.CREATE if previous is None else Action.UPDATE,
         obj=proposal,
         wilayah_code=proposal.desa_id,
-        changes={"status": [None if status == ProposalStatus.SUBMITTED else "", status]},
+        changes={"status": [previous, status]},
         extra={"notes": notes[:500]} if notes else None,
     )
 
@@ -141,7 +144,7 @@ def verify_proposal(
     proposal.save()
     for photo in photos:
         ProposalPhoto.objects.create(proposal=proposal, image=photo, uploaded_by=actor)
-    _step(proposal, actor, proposal.status, notes)
+    _step(proposal, actor, proposal.status, notes, previous=ProposalStatus.SUBMITTED)
     return proposal
 
 
@@ -195,6 +198,7 @@ def endorse_batch(
             actor,
             ProposalStatus.ENDORSED,
             _("Musdes %(date)s") % {"date": held_on.strftime("%d-%m-%Y")},
+            previous=ProposalStatus.VERIFIED,
         )
     return batch
 
@@ -236,7 +240,7 @@ def decide_proposal(*, actor: Any, proposal: Proposal, approve: bool, reason: st
     else:
         proposal.status = ProposalStatus.REJECTED
     proposal.save()
-    _step(proposal, actor, proposal.status, reason)
+    _step(proposal, actor, proposal.status, reason, previous=ProposalStatus.ENDORSED)
     return proposal
 
 
