@@ -7,7 +7,7 @@ import pytest
 
 from sejahtera.common.nik import check_nik
 from sejahtera.registry.choices import Relation
-from sejahtera.registry.models import Household, Membership, Person
+from sejahtera.registry.models import Household, Membership, Participation, Person
 from sejahtera.registry.synthetic import generate, save
 from sejahtera.wilayah.selectors import kecamatan_exists
 from tests.conftest import DESA_A, DESA_B
@@ -16,7 +16,9 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def test_population_shape_and_consistent_niks() -> None:
-    population = generate(persons=3000, desa_codes=[DESA_A, DESA_B], seed=7, today=TODAY)
+    population = generate(
+        persons=3000, desa_codes=[DESA_A, DESA_B], seed=7, today=TODAY, duplicates=0
+    )
     assert len(population.persons) == 3000
     niks = [p.nik for p in population.persons]
     assert len(set(niks)) == len(niks)
@@ -46,9 +48,14 @@ def test_same_seed_same_population() -> None:
 def test_saved_population_is_valid_against_real_areas() -> None:
     population = generate(persons=300, desa_codes=[DESA_A, DESA_B], seed=3, today=TODAY)
     save(population)
-    assert Person.objects.count() == 300
+    # 300 persons plus the injected duplicates (0.5 %), each alone in a new KK.
+    assert len(population.duplicates) == 1
+    assert Person.objects.count() == 301
     assert Household.objects.count() == len(population.households)
-    assert Membership.objects.filter(end_date__isnull=True).count() == 300
+    assert Membership.objects.filter(end_date__isnull=True).count() == 301
+    assert Participation.objects.count() == (
+        len(population.pkh) + len(population.sembako) + len(population.pbi_jk)
+    )
     person = Person.objects.first()
     assert person is not None
     assert check_nik(person.nik or "", region_exists=kecamatan_exists, today=TODAY).ok

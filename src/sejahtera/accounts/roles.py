@@ -38,6 +38,7 @@ class Cap(StrEnum):
     PROPOSE = "propose"  # propose registry changes and record village deliberations
     VERIFY = "verify"  # verify proposals in the field
     APPROVE = "approve"  # approve or reject proposals for the office
+    IMPORT = "import"  # bulk-import household/person lists (DTKS/DTSEN exports) in the user's areas
 
 
 _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
@@ -45,13 +46,20 @@ _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     Role.ADMIN: frozenset(
         _ALL_READ
-        | {Cap.WRITE, Cap.MANAGE_USERS, Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.MANAGE_REFERENCE}
+        | {
+            Cap.WRITE,
+            Cap.MANAGE_USERS,
+            Cap.VIEW_USERS,
+            Cap.VIEW_AUDIT,
+            Cap.MANAGE_REFERENCE,
+            Cap.IMPORT,
+        }
     ),
     Role.KEPALA_DINAS: frozenset(
         _ALL_READ | {Cap.WRITE, Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.APPROVE}
     ),
     Role.KEPALA_BIDANG: frozenset(_ALL_READ | {Cap.WRITE, Cap.APPROVE}),
-    Role.OPERATOR_DINAS: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE, Cap.APPROVE}),
+    Role.OPERATOR_DINAS: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE, Cap.APPROVE, Cap.IMPORT}),
     Role.OPERATOR_DESA: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE}),
     Role.TKSK: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),
     Role.PENDAMPING: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),

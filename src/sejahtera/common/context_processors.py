@@ -27,5 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "view_users": can(user, Cap.VIEW_USERS),
             "view_audit": can(user, Cap.VIEW_AUDIT),
             "manage_users": can(user, Cap.MANAGE_USERS),
+            "import": can(user, Cap.IMPORT),
         },
     }

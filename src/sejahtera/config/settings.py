@@ -157,6 +157,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise looks here even bef
 STATICFILES_DIRS = [SRC_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Uploaded import files wait here (never served) between upload and the import task.
+IMPORT_DIR = VAR_DIR / "imports"
+IMPORT_MAX_BYTES = env.int("SEJAHTERA_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sejahtera.registry import proposal_views, views
+from sejahtera.registry import import_views, proposal_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("keluarga/", views.HouseholdListView.as_view(), name="household_list"),
     path("keluarga/<int:pk>/", views.household_detail, name="household_detail"),
     path("ppks/", views.ppks_categories, name="ppks_categories"),
+    path("impor/", import_views.import_start, name="import_start"),
+    path("impor/kolom/", import_views.import_mapping, name="import_mapping"),
     path("keluarga/<int:pk>/usul-anggota/", proposal_views.propose_member, name="propose_member"),
     path("penduduk/<int:pk>/usul-hapus/", proposal_views.propose_removal, name="propose_removal"),
     re_path(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -9,7 +10,13 @@ from django.db import transaction
 
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.registry.synthetic import generate, save
+from sejahtera.registry.synthetic import (
+    DUPLICATE_RATE,
+    generate,
+    save,
+    write_csv,
+    write_truth,
+)
 from sejahtera.wilayah.models import Level, Wilayah
 
 
@@ -20,6 +27,18 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--area", default=None, help="Kode wilayah (default: kabupaten kantor)")
+        parser.add_argument(
+            "--duplicates",
+            type=float,
+            default=DUPLICATE_RATE,
+            help="Bagian penduduk yang didaftarkan ganda dengan salah ketik (bawaan 0,005).",
+        )
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=None,
+            help="Tulis ke CSV dalam tata letak impor (plus FILE.kebenaran.csv berisi data ganda) alih-alih menyimpan.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["persons"] < 1:
@@ -33,8 +52,27 @@ class Command(BaseCommand):
         if not desa:
             raise CommandError(f"Tidak ada desa di bawah {area}; muat data wilayah dulu.")
         start = time.perf_counter()
-        population = generate(persons=options["persons"], desa_codes=desa, seed=options["seed"])
+        if not 0 <= options["duplicates"] < 0.5:
+            raise CommandError("--duplicates harus antara 0 dan 0,5.")
+        population = generate(
+            persons=options["persons"],
+            desa_codes=desa,
+            seed=options["seed"],
+            duplicates=options["duplicates"],
+        )
         generated = time.perf_counter() - start
+        out: Path | None = options["out"]
+        if out is not None:
+            truth = out.with_name(out.stem + ".kebenaran.csv")
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                rows = write_csv(population, handle)
+            with truth.open("w", encoding="utf-8", newline="") as handle:
+                duplicates = write_truth(population, handle)
+            self.stdout.write(
+                f"{rows} baris ({len(population.households)} keluarga) ditulis ke {out}; "
+                f"{duplicates} data ganda sisipan di {truth} (dibangkitkan {generated:.1f} s)"
+            )
+            return
         with transaction.atomic():
             save(population)
             audit.record(
@@ -47,6 +85,7 @@ class Command(BaseCommand):
                     "persons": len(population.persons),
                     "households": len(population.households),
                     "seed": options["seed"],
+                    "duplicates": len(population.duplicates),
                 },
             )
         self.stdout.write(

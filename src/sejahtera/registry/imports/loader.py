@@ -1,0 +1,483 @@
+"""Staging and merging an import, all or nothing.
+
+1. Rows stream from the file through `Cleaner` into a temporary staging table: on
+   PostgreSQL by COPY, elsewhere by executemany in batches. Memory stays constant.
+2. Checks that need the whole file (a NIK twice, a KK in two desa, two heads in one KK) are
+   single SQL statements over the staging table.
+3. If any row failed, nothing is written and the rows come back with their reasons.
+4. Otherwise households, persons, memberships and programme participation are merged with
+   one INSERT … SELECT or UPDATE … FROM each, touching only what differs, so importing the
+   same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sejahtera.accounts.scoping import area_codes
+from sejahtera.audit import services as audit
+from sejahtera.audit.models import Action
+from sejahtera.registry.imports.layout import FIELD_KEYS, REQUIRED, TableFile
+from sejahtera.registry.imports.rows import STAGE_COLUMNS, Cleaner, RowError
+from sejahtera.registry.models import Household, Membership, Participation, Person
+from sejahtera.wilayah.models import Level, Wilayah
+
+STAGE = "registry_import_stage"
+MAX_ERROR_ROWS = 50_000
+BATCH = 5_000
+ProgressFn = Callable[..., None]
+
+# File field → (model field, staging column) for the fields a mapping may leave out.
+HOUSEHOLD_FIELDS = {
+    "dusun": "dusun",
+    "rt": "rt",
+    "rw": "rw",
+    "alamat": "street",
+    "status_dtks": "in_dtks",
+    "desil": "desil",
+    "periode_data": "data_period",
+}
+PERSON_FIELDS = {
+    "tempat_lahir": "birth_place",
+    "nama_ibu_kandung": "mother_name",
+    "status_kawin": "marital_status",
+    "pendidikan": "education",
+    "pekerjaan": "occupation",
+    "jenis_disabilitas": "disability_type",
+    "tingkat_disabilitas": "disability_severity",
+}
+PROGRAMMES = (
+    ("peserta_pkh", "pkh", "PKH", "household"),
+    ("peserta_sembako", "sembako", "SEMBAKO", "household"),
+    ("peserta_pbi_jk", "pbi_jk", "PBI_JK", "person"),
+)
+
+
+class ImportError_(Exception):
+    """The import failed as a whole; `errors_csv` holds the failing rows with reasons."""
+
+    def __init__(self, message: str, errors_csv: str | None = None) -> None:
+        super().__init__(message)
+        self.errors_csv = errors_csv
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    persons_created: int = 0
+    persons_updated: int = 0
+    memberships_ended: int = 0
+    memberships_started: int = 0
+    participations_created: int = 0
+    warnings: int = 0
+    warning_samples: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.households_created,
+                self.households_updated,
+                self.persons_created,
+                self.persons_updated,
+                self.memberships_ended,
+                self.memberships_started,
+                self.participations_created,
+            )
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["message"] = _(
+            "%(rows)d baris: %(hc)d keluarga baru, %(hu)d keluarga berubah, %(pc)d penduduk baru, "
+            "%(pu)d penduduk berubah, %(mc)d perpindahan KK, %(pa)d kepesertaan program baru; %(w)d peringatan."
+        ) % {
+            "rows": self.rows,
+            "hc": self.households_created,
+            "hu": self.households_updated,
+            "pc": self.persons_created,
+            "pu": self.persons_updated,
+            "mc": self.memberships_ended,
+            "pa": self.participations_created,
+            "w": self.warnings,
+        }
+        return data
+
+
+class _ErrorSink:
+    """Failing rows, written to a temporary file as they come (memory stays flat)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self._writer = csv.writer(self._file, delimiter=";")
+        self._writer.writerow([_("baris"), _("kolom"), _("nilai"), _("alasan")])
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if self.count <= MAX_ERROR_ROWS:
+            self._writer.writerow([error.row_no, error.column, error.value, error.reason])
+
+    def text(self) -> str:
+        if self.count > MAX_ERROR_ROWS:
+            self._writer.writerow(
+                ["", "", "", _("… dan %(n)d kesalahan lain.") % {"n": self.count - MAX_ERROR_ROWS}]
+            )
+        self._file.seek(0)
+        return self._file.read()
+
+
+def _allowed_for(actor: Any) -> Callable[[str], bool]:
+    if actor is None:  # the system (command line without a user): the office's whole area
+        from django.conf import settings
+
+        codes: tuple[str, ...] = (settings.OFFICE_WILAYAH_CODE,)
+    else:
+        codes = area_codes(actor)
+
+    def allowed(desa: str) -> bool:
+        return any(desa == c or desa.startswith(c + ".") for c in codes)
+
+    return allowed
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _defaults(model: type[Model], given: set[str]) -> dict[str, Any]:
+    """Column → default value for the model's concrete columns not in `given` (the INSERT
+    must name every NOT NULL column: Django defaults live in Python, not in the database)."""
+    out: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.column in given:
+            continue
+        # get_default() gives the field's default, or "" for a text field without one.
+        value = f.get_default()
+        out[f.column] = None if value is None else f.get_db_prep_save(value, connection)
+    return out
+
+
+class _Sql:
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def run(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
+        self.cursor.execute(sql, params)
+        return max(0, self.cursor.rowcount or 0)
+
+    def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        self.cursor.execute(sql, params)
+        return list(self.cursor.fetchall())
+
+
+def _stage(
+    sql: _Sql, table: TableFile, cleaner: Cleaner, sink: _ErrorSink, progress: ProgressFn | None
+) -> int:
+    columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+    sql.run(f"DROP TABLE IF EXISTS {STAGE}")
+    sql.run(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+    names = ", ".join(name for name, _kind in STAGE_COLUMNS)
+    total = table.count_rows()
+    rows = 0
+    if connection.vendor == "postgresql":
+        raw = sql.cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+            for row_no, row in enumerate(table.rows(), start=2):
+                rows += 1
+                staged, errors = cleaner.clean(row_no, row)
+                if staged is not None:
+                    copy.write_row(staged)
+                for error in errors:
+                    sink.add(error)
+                if progress and rows % 20_000 == 0:
+                    progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
+    else:
+        placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
+        insert = f"INSERT INTO {STAGE} ({names}) VALUES ({placeholders})"
+        batch: list[tuple[Any, ...]] = []
+        for row_no, row in enumerate(table.rows(), start=2):
+            rows += 1
+            staged, errors = cleaner.clean(row_no, row)
+            if staged is not None:
+                batch.append(
+                    tuple(
+                        connection.ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v
+                        for v in staged
+                    )
+                )
+            for error in errors:
+                sink.add(error)
+            if len(batch) >= BATCH:
+                sql.cursor.executemany(insert, batch)
+                batch = []
+            if progress and rows % 20_000 == 0:
+                progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
+        if batch:
+            sql.cursor.executemany(insert, batch)
+    sql.run(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
+    sql.run(f"CREATE INDEX {STAGE}_kk ON {STAGE} (kk, row_no)")
+    return rows
+
+
+def _whole_file_checks(sql: _Sql, sink: _ErrorSink) -> None:
+    for row_no, nik, first in sql.rows(
+        f"SELECT s.row_no, s.nik, f.first_row FROM {STAGE} s JOIN "
+        f"(SELECT nik, MIN(row_no) AS first_row FROM {STAGE} GROUP BY nik HAVING COUNT(*) > 1) f "
+        f"ON f.nik = s.nik WHERE s.row_no <> f.first_row ORDER BY s.row_no"
+    ):
+        sink.add(RowError(row_no, "nik", nik, _("NIK sama dengan baris %(row)d.") % {"row": first}))
+    for row_no, kk, desa in sql.rows(
+        f"SELECT s.row_no, s.kk, s.desa FROM {STAGE} s WHERE s.kk IN "
+        f"(SELECT kk FROM {STAGE} GROUP BY kk HAVING COUNT(DISTINCT desa) > 1) ORDER BY s.row_no"
+    ):
+        sink.add(
+            RowError(
+                row_no,
+                "kode_desa",
+                desa,
+                _("Anggota KK %(kk)s tercatat di lebih dari satu desa.") % {"kk": kk},
+            )
+        )
+    for row_no, kk in sql.rows(
+        f"SELECT s.row_no, s.kk FROM {STAGE} s WHERE s.relation = 'kepala' AND s.kk IN "
+        f"(SELECT kk FROM {STAGE} WHERE relation = 'kepala' GROUP BY kk HAVING COUNT(*) > 1) ORDER BY s.row_no"
+    ):
+        sink.add(
+            RowError(
+                row_no,
+                "hubungan_keluarga",
+                "kepala",
+                _("KK %(kk)s punya lebih dari satu kepala keluarga.") % {"kk": kk},
+            )
+        )
+
+
+def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) -> None:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    day = connection.ops.adapt_datefield_value(today)
+    hh_table = Household._meta.db_table
+    person_table = Person._meta.db_table
+    member_table = Membership._meta.db_table
+    part_table = Participation._meta.db_table
+    # One staging row per KK carries the household's fields: the head's row, else its first.
+    first = f"(SELECT s.* FROM {STAGE} s JOIN (SELECT kk, COALESCE(MIN(CASE WHEN relation = 'kepala' THEN row_no END), MIN(row_no)) AS r FROM {STAGE} GROUP BY kk) f ON s.row_no = f.r)"
+
+    hh_model_cols = {"desa_id": "desa"} | {c: c for k, c in HOUSEHOLD_FIELDS.items() if k in mapped}
+    defaults = _defaults(Household, {"kk_number", "created_at", "updated_at", *hh_model_cols})
+    cols = ["kk_number", *hh_model_cols, "created_at", "updated_at", *defaults]
+    select = [
+        "s.kk",
+        *(f"s.{c}" for c in hh_model_cols.values()),
+        "%s",
+        "%s",
+        *(["%s"] * len(defaults)),
+    ]
+    report.households_created = sql.run(
+        f"INSERT INTO {hh_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {first} s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {hh_table} h WHERE h.kk_number = s.kk)",
+        [now, now, *defaults.values()],
+    )
+    differs = " OR ".join(
+        f"{hh_table}.{m} IS DISTINCT FROM s.{c}" for m, c in hh_model_cols.items()
+    )
+    sets = ", ".join(f"{m} = s.{c}" for m, c in hh_model_cols.items())
+    report.households_updated = sql.run(
+        f"UPDATE {hh_table} SET {sets}, updated_at = %s FROM {first} s "
+        f"WHERE {hh_table}.kk_number = s.kk AND created_at <> %s AND ({differs})",
+        [now, now],
+    )
+
+    p_cols = {
+        "name": "name",
+        "name_key": "name_key",
+        "birth_date": "birth_date",
+        "sex": "sex",
+        "desa_id": "desa",
+    }
+    p_cols |= {c: c for k, c in PERSON_FIELDS.items() if k in mapped}
+    defaults = _defaults(Person, {"nik", "created_at", "updated_at", *p_cols})
+    cols = ["nik", *p_cols, "created_at", "updated_at", *defaults]
+    select = ["s.nik", *(f"s.{c}" for c in p_cols.values()), "%s", "%s", *(["%s"] * len(defaults))]
+    report.persons_created = sql.run(
+        f"INSERT INTO {person_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {STAGE} s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {person_table} p WHERE p.nik = s.nik)",
+        [now, now, *defaults.values()],
+    )
+    differs = " OR ".join(f"{person_table}.{m} IS DISTINCT FROM s.{c}" for m, c in p_cols.items())
+    sets = ", ".join(f"{m} = s.{c}" for m, c in p_cols.items())
+    report.persons_updated = sql.run(
+        f"UPDATE {person_table} SET {sets}, updated_at = %s FROM {STAGE} s "
+        f"WHERE {person_table}.nik = s.nik AND created_at <> %s AND ({differs})",
+        [now, now],
+    )
+
+    links = (
+        f"SELECT p.id AS person_id, h.id AS household_id, s.relation FROM {STAGE} s "
+        f"JOIN {person_table} p ON p.nik = s.nik JOIN {hh_table} h ON h.kk_number = s.kk"
+    )
+    report.memberships_ended = sql.run(
+        f"UPDATE {member_table} SET end_date = %s, end_reason = %s WHERE end_date IS NULL AND EXISTS "
+        f"(SELECT 1 FROM ({links}) l WHERE l.person_id = {member_table}.person_id "
+        f"AND (l.household_id <> {member_table}.household_id OR l.relation <> {member_table}.relation))",
+        [day, _("Impor daftar: pindah KK atau berubah hubungan keluarga")],
+    )
+    report.memberships_started = sql.run(
+        f"INSERT INTO {member_table} (person_id, household_id, relation, start_date, end_date, end_reason) "
+        f"SELECT l.person_id, l.household_id, l.relation, %s, NULL, '' FROM ({links}) l "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {member_table} m WHERE m.person_id = l.person_id AND m.end_date IS NULL)",
+        [day],
+    )
+
+    for key, column, programme, subject in PROGRAMMES:
+        if key not in mapped:
+            continue
+        # The period starts on the first day of the data month (or the import date).
+        start_expr = (
+            "CAST(s.data_period || '-01' AS date)"
+            if connection.vendor == "postgresql"
+            else "s.data_period || '-01'"
+        )
+        if subject == "household":
+            report.participations_created += sql.run(
+                f"INSERT INTO {part_table} (programme, person_id, household_id, period_start, period_end, source) "
+                f"SELECT DISTINCT %s, CAST(NULL AS bigint), h.id, CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END, CAST(NULL AS date), %s "
+                f"FROM {STAGE} s JOIN {hh_table} h ON h.kk_number = s.kk WHERE s.{column} = %s "
+                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = %s AND x.household_id = h.id "
+                f"AND x.period_start = CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END)",
+                [programme, day, _("impor daftar"), True, programme, day],
+            )
+        else:
+            report.participations_created += sql.run(
+                f"INSERT INTO {part_table} (programme, person_id, household_id, period_start, period_end, source) "
+                f"SELECT %s, p.id, CAST(NULL AS bigint), CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END, CAST(NULL AS date), %s "
+                f"FROM {STAGE} s JOIN {person_table} p ON p.nik = s.nik WHERE s.{column} = %s "
+                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = %s AND x.person_id = p.id "
+                f"AND x.period_start = CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END)",
+                [programme, day, _("impor daftar"), True, programme, day],
+            )
+
+
+def check_mapping(mapping: dict[str, str], headers: list[str]) -> list[str]:
+    """Problems with a column mapping (field → header), in words; empty when usable."""
+    problems = []
+    for key in REQUIRED:
+        if not mapping.get(key):
+            problems.append(_("Kolom untuk %(field)s wajib dipilih.") % {"field": key})
+    used: dict[str, str] = {}
+    for key, header in mapping.items():
+        if not header:
+            continue
+        if key not in FIELD_KEYS:
+            problems.append(_("Kolom tujuan %(field)s tidak dikenal.") % {"field": key})
+        elif header not in headers:
+            problems.append(_("Kolom %(header)s tidak ada di berkas.") % {"header": header})
+        elif header in used:
+            problems.append(
+                _("Kolom %(header)s dipakai untuk %(a)s dan %(b)s.")
+                % {"header": header, "a": used[header], "b": key}
+            )
+        else:
+            used[header] = key
+    return problems
+
+
+def import_registry_file(
+    *,
+    path: Path,
+    mapping: dict[str, str],
+    actor: Any,
+    file_name: str = "",
+    default_period: str = "",
+    progress: ProgressFn | None = None,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Import one file, all or nothing. Raises ImportError_ with the failing rows."""
+    today = today or timezone.localdate()
+    table = TableFile(path)
+    headers = table.headers()
+    problems = check_mapping(mapping, headers)
+    if problems:
+        raise ImportError_(" ".join(problems))
+    index = {key: headers.index(header) for key, header in mapping.items() if header}
+    cleaner = Cleaner(
+        mapping=index,
+        desa_codes=frozenset(
+            Wilayah.objects.filter(level=Level.DESA).values_list("code", flat=True)
+        ),
+        kecamatan_codes=frozenset(
+            Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True)
+        ),
+        allowed=_allowed_for(actor),
+        today=today,
+        default_period=default_period,
+    )
+    report = ImportReport(sha256=_sha256(path))
+    sink = _ErrorSink()
+    # Staging and checking run outside the transaction so the job's progress is visible while
+    # they run; the temporary table lives as long as this connection. Only the merge writes.
+    with connection.cursor() as cursor:
+        sql = _Sql(cursor)
+        try:
+            report.rows = _stage(sql, table, cleaner, sink, progress)
+            if progress:
+                progress(report.rows, report.rows, _("Memeriksa seluruh berkas"))
+            _whole_file_checks(sql, sink)
+            if sink.count:
+                raise ImportError_(
+                    _(
+                        "%(n)d kesalahan pada %(rows)d baris; tidak ada data yang disimpan. "
+                        "Unduh daftar baris yang gagal, perbaiki, lalu impor ulang."
+                    )
+                    % {"n": sink.count, "rows": report.rows},
+                    sink.text(),
+                )
+            if report.rows == 0:
+                raise ImportError_(_("Berkas tidak berisi baris data."))
+            if progress:
+                progress(report.rows, report.rows, _("Menyimpan ke registri"))
+            report.warnings = cleaner.warnings
+            report.warning_samples = cleaner.warning_samples
+            with transaction.atomic():
+                _merge(sql, set(mapping), report, today)
+                codes = area_codes(actor) if actor is not None else ()
+                audit.record(
+                    actor=actor,
+                    action=Action.IMPORT,
+                    object_type="registry.person",
+                    object_repr=file_name or path.name,
+                    wilayah_code=codes[0] if len(codes) == 1 else "",
+                    extra={
+                        k: v
+                        for k, v in report.as_dict().items()
+                        if k not in ("warning_samples", "message")
+                    },
+                )
+        finally:
+            if not connection.needs_rollback:
+                sql.run(f"DROP TABLE IF EXISTS {STAGE}")
+    return report
+
+
+def error_csv_for_tests(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))

@@ -1,0 +1,395 @@
+"""One file row → one clean staged row, or the reasons it fails. Pure Python, no queries:
+the caller passes the sets of known desa and kecamatan codes and the user's areas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+
+from sejahtera.common.names import name_key
+from sejahtera.common.nik import check_kk, check_nik
+from sejahtera.registry.choices import (
+    DisabilityType,
+    Education,
+    MaritalStatus,
+    Relation,
+    Severity,
+)
+
+# Columns of the staging table, in order (the loader creates it from this list).
+STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("row_no", "integer"),
+    ("kk", "varchar(16)"),
+    ("desa", "varchar(13)"),
+    ("dusun", "varchar(60)"),
+    ("rt", "varchar(3)"),
+    ("rw", "varchar(3)"),
+    ("street", "varchar(200)"),
+    ("nik", "varchar(16)"),
+    ("name", "varchar(150)"),
+    ("name_key", "varchar(150)"),
+    ("birth_place", "varchar(80)"),
+    ("birth_date", "date"),
+    ("sex", "varchar(1)"),
+    ("relation", "varchar(12)"),
+    ("mother_name", "varchar(150)"),
+    ("marital_status", "varchar(12)"),
+    ("education", "varchar(15)"),
+    ("occupation", "varchar(80)"),
+    ("disability_type", "varchar(12)"),
+    ("disability_severity", "varchar(8)"),
+    ("in_dtks", "boolean"),
+    ("desil", "smallint"),
+    ("data_period", "varchar(7)"),
+    ("pkh", "boolean"),
+    ("sembako", "boolean"),
+    ("pbi_jk", "boolean"),
+)
+
+_SQUASH = re.compile(r"[^a-z0-9]")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text.lower())
+
+
+def _lookup(choices: type[TextChoices], extra: dict[str, str] | None = None) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, label in choices.choices:
+        table[_squash(str(value))] = value
+        table[_squash(str(label))] = value
+    for key, value in (extra or {}).items():
+        table[_squash(key)] = value
+    table.pop("", None)
+    return table
+
+
+# SIKS-NG numeric codes and common spellings next to our own codes and labels.
+RELATIONS = _lookup(
+    Relation,
+    {
+        "1": "kepala",
+        "kepala keluarga": "kepala",
+        "kk": "kepala",
+        "2": "pasangan",
+        "istri": "pasangan",
+        "suami": "pasangan",
+        "istri/suami": "pasangan",
+        "3": "anak",
+        "4": "menantu",
+        "5": "cucu",
+        "6": "orang_tua",
+        "7": "mertua",
+        "8": "famili",
+        "famili lain": "famili",
+        "9": "pembantu",
+        "10": "lainnya",
+        "lainnya": "lainnya",
+    },
+)
+SEXES = {
+    "l": "L",
+    "p": "P",
+    "lakilaki": "L",
+    "pria": "L",
+    "perempuan": "P",
+    "wanita": "P",
+    "1": "L",
+    "2": "P",
+}
+MARITAL = _lookup(
+    MaritalStatus,
+    {
+        "1": "belum_kawin",
+        "2": "kawin",
+        "3": "cerai_hidup",
+        "4": "cerai_mati",
+        "cerai": "cerai_hidup",
+    },
+)
+EDUCATION = _lookup(
+    Education,
+    {
+        "tidak sekolah": "tidak_sekolah",
+        "belum sekolah": "tidak_sekolah",
+        "sltp": "smp",
+        "slta": "sma",
+        "smk": "sma",
+        "d1": "diploma",
+        "d2": "diploma",
+        "d3": "diploma",
+        "d4": "s1",
+        "s2": "s2_s3",
+        "s3": "s2_s3",
+    },
+)
+DISABILITY = _lookup(
+    DisabilityType,
+    {
+        "tidak ada": "",
+        "tidak": "",
+        "-": "",
+        "tuna netra": "netra",
+        "tunanetra": "netra",
+        "tuna rungu": "rungu",
+        "tuna wicara": "wicara",
+        "tuna daksa": "fisik",
+        "tunadaksa": "fisik",
+        "disabilitas fisik": "fisik",
+        "disabilitas mental": "mental",
+        "disabilitas intelektual": "intelektual",
+        "ganda": "ganda",
+    },
+)
+SEVERITY = _lookup(Severity, {"-": ""})
+TRUE = {"ya", "y", "1", "true", "x", "v", "benar", "peserta"}
+FALSE = {"", "tidak", "t", "0", "false", "bukan", "-", "n", "no"}
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+@dataclass
+class RowError:
+    row_no: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Cleaner:
+    """Turns mapped rows into staged tuples. `desa_codes`: every desa of wilayah;
+    `kecamatan_codes`: every kecamatan; `allowed`: whether a desa lies in the user's areas."""
+
+    mapping: dict[str, int]  # field key → column index in the file
+    desa_codes: frozenset[str]
+    kecamatan_codes: frozenset[str]
+    allowed: Callable[[str], bool]
+    today: dt.date = field(default_factory=dt.date.today)
+    default_period: str = ""
+    warnings: int = 0
+    warning_samples: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._name_key = lru_cache(maxsize=200_000)(name_key)
+
+    def _get(self, row: list[str], key: str) -> str:
+        index = self.mapping.get(key)
+        if index is None or index >= len(row):
+            return ""
+        return row[index]
+
+    def clean(self, row_no: int, row: list[str]) -> tuple[tuple[Any, ...] | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def fail(column: str, value: str, reason: str) -> None:
+            errors.append(RowError(row_no, column, value, reason))
+
+        get = self._get
+        for key in (
+            "no_kk",
+            "kode_desa",
+            "nik",
+            "nama",
+            "tanggal_lahir",
+            "jenis_kelamin",
+            "hubungan_keluarga",
+        ):
+            if key in self.mapping and not get(row, key):
+                fail(key, "", _("Wajib diisi."))
+        if errors:
+            return None, errors
+
+        kk = get(row, "no_kk").replace(" ", "").replace("'", "")
+        kk_check = check_kk(kk, region_exists=self.kecamatan_codes.__contains__, today=self.today)
+        for message in kk_check.errors:
+            fail("no_kk", kk, message)
+
+        desa = self._desa(get(row, "kode_desa"))
+        if desa is None:
+            fail(
+                "kode_desa",
+                get(row, "kode_desa"),
+                _("Kode desa/kelurahan tidak ada dalam data wilayah."),
+            )
+        elif not self.allowed(desa):
+            fail("kode_desa", desa, _("Desa/kelurahan ini di luar wilayah kerja Anda."))
+
+        sex = SEXES.get(_squash(get(row, "jenis_kelamin")))
+        if sex is None:
+            fail("jenis_kelamin", get(row, "jenis_kelamin"), _("Jenis kelamin harus L atau P."))
+
+        birth_date = self._date(get(row, "tanggal_lahir"))
+        if birth_date is None:
+            fail(
+                "tanggal_lahir",
+                get(row, "tanggal_lahir"),
+                _("Tanggal lahir tidak dikenali (pakai TTTT-BB-HH atau HH-BB-TTTT)."),
+            )
+        elif birth_date > self.today:
+            fail("tanggal_lahir", get(row, "tanggal_lahir"), _("Tanggal lahir di masa depan."))
+
+        nik = get(row, "nik").replace(" ", "").replace("'", "")
+        nik_check = check_nik(
+            nik,
+            birth_date=birth_date,
+            sex=sex,
+            region_exists=self.kecamatan_codes.__contains__,
+            today=self.today,
+        )
+        for message in nik_check.errors:
+            fail("nik", nik, message)
+        if nik_check.warnings and not errors:
+            self.warnings += 1
+            if len(self.warning_samples) < 20:
+                self.warning_samples.append(
+                    _("Baris %(row)d: %(text)s")
+                    % {"row": row_no, "text": " ".join(nik_check.warnings)}
+                )
+
+        relation = RELATIONS.get(_squash(get(row, "hubungan_keluarga")))
+        if relation is None:
+            fail(
+                "hubungan_keluarga",
+                get(row, "hubungan_keluarga"),
+                _("Hubungan keluarga tidak dikenali."),
+            )
+
+        marital = self._choice(row, "status_kawin", MARITAL, fail)
+        education = self._choice(row, "pendidikan", EDUCATION, fail)
+        disability = self._choice(row, "jenis_disabilitas", DISABILITY, fail)
+        severity = self._choice(row, "tingkat_disabilitas", SEVERITY, fail)
+        in_dtks = self._flag(row, "status_dtks", fail)
+        pkh = self._flag(row, "peserta_pkh", fail)
+        sembako = self._flag(row, "peserta_sembako", fail)
+        pbi = self._flag(row, "peserta_pbi_jk", fail)
+
+        desil: int | None = None
+        raw_desil = get(row, "desil")
+        if raw_desil:
+            try:
+                desil = int(float(raw_desil.replace(",", ".")))
+                if not 1 <= desil <= 10:
+                    raise ValueError
+            except ValueError:
+                fail("desil", raw_desil, _("Desil harus angka 1 sampai 10."))
+
+        period = get(row, "periode_data") or self.default_period
+        if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            fail(
+                "periode_data", period, _("Periode data harus berbentuk TTTT-BB, misalnya 2025-03.")
+            )
+
+        texts = {}
+        for key, limit in (
+            ("dusun", 60),
+            ("rt", 3),
+            ("rw", 3),
+            ("alamat", 200),
+            ("nama", 150),
+            ("tempat_lahir", 80),
+            ("nama_ibu_kandung", 150),
+            ("pekerjaan", 80),
+        ):
+            value = get(row, key)
+            if key in ("rt", "rw") and value.isdigit():
+                value = f"{int(value):03d}"
+            if len(value) > limit:
+                fail(
+                    key,
+                    value[:40],
+                    _("Terlalu panjang (paling banyak %(n)d karakter).") % {"n": limit},
+                )
+            texts[key] = value
+        if errors:
+            return None, errors
+        name = texts["nama"].upper()
+        return (
+            row_no,
+            kk,
+            desa,
+            texts["dusun"].upper(),
+            texts["rt"],
+            texts["rw"],
+            texts["alamat"],
+            nik,
+            name,
+            self._name_key(name),
+            texts["tempat_lahir"].upper(),
+            birth_date,
+            sex,
+            relation,
+            texts["nama_ibu_kandung"].upper(),
+            marital,
+            education,
+            texts["pekerjaan"],
+            disability,
+            severity,
+            bool(in_dtks),
+            desil,
+            period,
+            bool(pkh),
+            bool(sembako),
+            bool(pbi),
+        ), []
+
+    def _desa(self, raw: str) -> str | None:
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) != 10:
+            return None
+        code = f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:10]}"
+        return code if code in self.desa_codes else None
+
+    def _date(self, raw: str) -> dt.date | None:
+        raw = raw.strip()[:10]
+        for fmt in _DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    def _choice(
+        self, row: list[str], key: str, table: dict[str, str], fail: Callable[[str, str, str], None]
+    ) -> str:
+        raw = self._get(row, key)
+        if not raw:
+            return ""
+        value = table.get(_squash(raw))
+        if value is None:
+            fail(key, raw, _("Nilai tidak dikenali."))
+            return ""
+        return value
+
+    def _flag(self, row: list[str], key: str, fail: Callable[[str, str, str], None]) -> bool:
+        raw = self._get(row, key).strip().lower()
+        if raw in TRUE:
+            return True
+        if raw in FALSE:
+            return False
+        fail(key, raw, _("Isi dengan Ya atau Tidak."))
+        return False
+
+
+def field_labels() -> dict[str, str]:
+    from sejahtera.registry.imports.layout import FIELDS
+
+    return {f.key: str(f.label) for f in FIELDS}
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
