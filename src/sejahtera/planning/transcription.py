@@ -60,8 +60,9 @@ def _values(node: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            if key in _SKIP_KEYS or _is_row(value):
-                continue  # metadata, or a child row checked against its own lines
+            if key in _SKIP_KEYS or _is_row(value) or f"{key}_parts" in node:
+                continue  # metadata, a child row checked against its own lines, or a value
+                # split by a page break whose `<key>_parts` are checked instead
             if isinstance(value, list) and any(_is_row(item) for item in value):
                 continue
             yield from _values(value, f"{path}.{key}")

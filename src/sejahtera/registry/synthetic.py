@@ -252,8 +252,10 @@ def _inject_duplicates(
         born = source.birth_date
         assert born is not None and source.nik is not None
         if born.day <= 12 and born.day != born.month and rng.random() < 0.4:
-            born = born.replace(day=born.month, month=born.day)
-            kinds.append("tanggal:hari-bulan-tertukar")
+            swapped = born.replace(day=born.month, month=born.day)
+            if swapped <= today:
+                born = swapped
+                kinds.append("tanggal:hari-bulan-tertukar")
         nik = source.nik
         for _attempt in range(20):
             serial = list(nik[12:])

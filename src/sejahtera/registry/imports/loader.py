@@ -17,8 +17,10 @@ import datetime as dt
 import hashlib
 import io
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +38,10 @@ from sejahtera.registry.models import Household, Membership, Participation, Pers
 from sejahtera.wilayah.models import Level, Wilayah
 
 STAGE = "registry_import_stage"
+NEW = "registry_import_new"
 MAX_ERROR_ROWS = 50_000
 BATCH = 5_000
+COPY_BLOCK = 50_000
 ProgressFn = Callable[..., None]
 
 # File field → (model field, staging column) for the fields a mapping may leave out.
@@ -87,6 +91,7 @@ class ImportReport:
     warnings: int = 0
     warning_samples: list[str] = field(default_factory=list)
     sha256: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # per phase, for benchmarks
 
     @property
     def changed(self) -> bool:
@@ -186,6 +191,13 @@ class _Sql:
         self.cursor.execute(sql, params)
         return max(0, self.cursor.rowcount or 0)
 
+    def new_rows(self, select: str) -> None:
+        """Materialise `select` (no parameters) as the temporary table NEW. Inserts read from
+        it rather than running NOT EXISTS over the table they fill: PostgreSQL would rescan
+        the rows the statement itself adds, once per row (quadratic on a large import)."""
+        self.run(f"DROP TABLE IF EXISTS {NEW}")
+        self.run(f"CREATE TEMPORARY TABLE {NEW} AS {select}")
+
     def rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         self.cursor.execute(sql, params)
         return list(self.cursor.fetchall())
@@ -201,17 +213,24 @@ def _stage(
     total = table.count_rows()
     rows = 0
     if connection.vendor == "postgresql":
+        # One COPY per block of rows: progress is written between blocks (a query on this
+        # connection while a COPY is open would wait for the COPY forever).
         raw = sql.cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
-            for row_no, row in enumerate(table.rows(), start=2):
-                rows += 1
-                staged, errors = cleaner.clean(row_no, row)
-                if staged is not None:
-                    copy.write_row(staged)
-                for error in errors:
-                    sink.add(error)
-                if progress and rows % 20_000 == 0:
-                    progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
+        numbered = enumerate(table.rows(), start=2)
+        while True:
+            block = list(islice(numbered, COPY_BLOCK))
+            if not block:
+                break
+            with raw.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+                for row_no, row in block:
+                    staged, errors = cleaner.clean(row_no, row)
+                    if staged is not None:
+                        copy.write_row(staged)
+                    for error in errors:
+                        sink.add(error)
+            rows += len(block)
+            if progress:
+                progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
     else:
         placeholders = ", ".join(["%s"] * len(STAGE_COLUMNS))
         insert = f"INSERT INTO {STAGE} ({names}) VALUES ({placeholders})"
@@ -237,7 +256,15 @@ def _stage(
             sql.cursor.executemany(insert, batch)
     sql.run(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
     sql.run(f"CREATE INDEX {STAGE}_kk ON {STAGE} (kk, row_no)")
+    _analyze(sql, STAGE)
     return rows
+
+
+def _analyze(sql: _Sql, table: str) -> None:
+    """Fresh planner statistics (PostgreSQL never auto-analyzes a temporary table, and a
+    registry table that just grew from empty would otherwise be planned as empty)."""
+    if connection.vendor == "postgresql":
+        sql.run(f"ANALYZE {table}")
 
 
 def _whole_file_checks(sql: _Sql, sink: _ErrorSink) -> None:
@@ -293,11 +320,16 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
         "%s",
         *(["%s"] * len(defaults)),
     ]
+    sql.new_rows(
+        f"SELECT DISTINCT s.kk AS kk FROM {STAGE} s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {hh_table} h WHERE h.kk_number = s.kk)"
+    )
     report.households_created = sql.run(
         f"INSERT INTO {hh_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {first} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {hh_table} h WHERE h.kk_number = s.kk)",
+        f"JOIN {NEW} n ON n.kk = s.kk",
         [now, now, *defaults.values()],
     )
+    _analyze(sql, hh_table)
     differs = " OR ".join(
         f"{hh_table}.{m} IS DISTINCT FROM s.{c}" for m, c in hh_model_cols.items()
     )
@@ -319,11 +351,16 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
     defaults = _defaults(Person, {"nik", "created_at", "updated_at", *p_cols})
     cols = ["nik", *p_cols, "created_at", "updated_at", *defaults]
     select = ["s.nik", *(f"s.{c}" for c in p_cols.values()), "%s", "%s", *(["%s"] * len(defaults))]
+    sql.new_rows(
+        f"SELECT s.nik AS nik FROM {STAGE} s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {person_table} p WHERE p.nik = s.nik)"
+    )
     report.persons_created = sql.run(
         f"INSERT INTO {person_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {STAGE} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {person_table} p WHERE p.nik = s.nik)",
+        f"JOIN {NEW} n ON n.nik = s.nik",
         [now, now, *defaults.values()],
     )
+    _analyze(sql, person_table)
     differs = " OR ".join(f"{person_table}.{m} IS DISTINCT FROM s.{c}" for m, c in p_cols.items())
     sets = ", ".join(f"{m} = s.{c}" for m, c in p_cols.items())
     report.persons_updated = sql.run(
@@ -342,40 +379,42 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
         f"AND (l.household_id <> {member_table}.household_id OR l.relation <> {member_table}.relation))",
         [day, _("Impor daftar: pindah KK atau berubah hubungan keluarga")],
     )
+    sql.new_rows(
+        f"SELECT l.person_id, l.household_id, l.relation FROM ({links}) l WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {member_table} m WHERE m.person_id = l.person_id AND m.end_date IS NULL)"
+    )
     report.memberships_started = sql.run(
         f"INSERT INTO {member_table} (person_id, household_id, relation, start_date, end_date, end_reason) "
-        f"SELECT l.person_id, l.household_id, l.relation, %s, NULL, '' FROM ({links}) l "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {member_table} m WHERE m.person_id = l.person_id AND m.end_date IS NULL)",
+        f"SELECT person_id, household_id, relation, %s, NULL, '' FROM {NEW}",
         [day],
     )
 
     for key, column, programme, subject in PROGRAMMES:
         if key not in mapped:
             continue
-        # The period starts on the first day of the data month (or the import date).
-        start_expr = (
-            "CAST(s.data_period || '-01' AS date)"
-            if connection.vendor == "postgresql"
-            else "s.data_period || '-01'"
-        )
+        # `programme` and `column` are constants of this module, never user input.
         if subject == "household":
-            report.participations_created += sql.run(
-                f"INSERT INTO {part_table} (programme, person_id, household_id, period_start, period_end, source) "
-                f"SELECT DISTINCT %s, CAST(NULL AS bigint), h.id, CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END, CAST(NULL AS date), %s "
-                f"FROM {STAGE} s JOIN {hh_table} h ON h.kk_number = s.kk WHERE s.{column} = %s "
-                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = %s AND x.household_id = h.id "
-                f"AND x.period_start = CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END)",
-                [programme, day, _("impor daftar"), True, programme, day],
+            sql.new_rows(
+                f"SELECT DISTINCT h.id AS household_id, s.period_start FROM {STAGE} s "
+                f"JOIN {hh_table} h ON h.kk_number = s.kk WHERE s.{column} "
+                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = '{programme}' "
+                f"AND x.household_id = h.id AND x.period_start = s.period_start)"
             )
+            target = "NULL, household_id"
         else:
-            report.participations_created += sql.run(
-                f"INSERT INTO {part_table} (programme, person_id, household_id, period_start, period_end, source) "
-                f"SELECT %s, p.id, CAST(NULL AS bigint), CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END, CAST(NULL AS date), %s "
-                f"FROM {STAGE} s JOIN {person_table} p ON p.nik = s.nik WHERE s.{column} = %s "
-                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = %s AND x.person_id = p.id "
-                f"AND x.period_start = CASE WHEN s.data_period <> '' THEN {start_expr} ELSE %s END)",
-                [programme, day, _("impor daftar"), True, programme, day],
+            sql.new_rows(
+                f"SELECT DISTINCT p.id AS person_id, s.period_start FROM {STAGE} s "
+                f"JOIN {person_table} p ON p.nik = s.nik WHERE s.{column} "
+                f"AND NOT EXISTS (SELECT 1 FROM {part_table} x WHERE x.programme = '{programme}' "
+                f"AND x.person_id = p.id AND x.period_start = s.period_start)"
             )
+            target = "person_id, NULL"
+        report.participations_created += sql.run(
+            f"INSERT INTO {part_table} (programme, person_id, household_id, period_start, period_end, source) "
+            f"SELECT %s, {target}, period_start, NULL, %s FROM {NEW}",
+            [programme, _("impor daftar")],
+        )
+    sql.run(f"DROP TABLE IF EXISTS {NEW}")
 
 
 def check_mapping(mapping: dict[str, str], headers: list[str]) -> list[str]:
@@ -439,7 +478,9 @@ def import_registry_file(
     with connection.cursor() as cursor:
         sql = _Sql(cursor)
         try:
+            started = time.perf_counter()
             report.rows = _stage(sql, table, cleaner, sink, progress)
+            report.seconds["stage"] = round(time.perf_counter() - started, 2)
             if progress:
                 progress(report.rows, report.rows, _("Memeriksa seluruh berkas"))
             _whole_file_checks(sql, sink)
@@ -458,6 +499,7 @@ def import_registry_file(
                 progress(report.rows, report.rows, _("Menyimpan ke registri"))
             report.warnings = cleaner.warnings
             report.warning_samples = cleaner.warning_samples
+            started = time.perf_counter()
             with transaction.atomic():
                 _merge(sql, set(mapping), report, today)
                 codes = area_codes(actor) if actor is not None else ()
@@ -473,6 +515,7 @@ def import_registry_file(
                         if k not in ("warning_samples", "message")
                     },
                 )
+            report.seconds["merge"] = round(time.perf_counter() - started, 2)
         finally:
             if not connection.needs_rollback:
                 sql.run(f"DROP TABLE IF EXISTS {STAGE}")

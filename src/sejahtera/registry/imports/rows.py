@@ -48,6 +48,7 @@ STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("in_dtks", "boolean"),
     ("desil", "smallint"),
     ("data_period", "varchar(7)"),
+    ("period_start", "date"),
     ("pkh", "boolean"),
     ("sembako", "boolean"),
     ("pbi_jk", "boolean"),
@@ -179,6 +180,12 @@ class Cleaner:
 
     def __post_init__(self) -> None:
         self._name_key = lru_cache(maxsize=200_000)(name_key)
+        # A KK repeats on every member's row: check each number once.
+        self._kk_errors = lru_cache(maxsize=200_000)(self._check_kk)
+
+    def _check_kk(self, kk: str) -> tuple[str, ...]:
+        check = check_kk(kk, region_exists=self.kecamatan_codes.__contains__, today=self.today)
+        return tuple(check.errors)
 
     def _get(self, row: list[str], key: str) -> str:
         index = self.mapping.get(key)
@@ -192,7 +199,12 @@ class Cleaner:
         def fail(column: str, value: str, reason: str) -> None:
             errors.append(RowError(row_no, column, value, reason))
 
-        get = self._get
+        width = len(row)
+        values = {k: (row[i] if i < width else "") for k, i in self.mapping.items()}
+
+        def get(_row: list[str], key: str) -> str:
+            return values.get(key, "")
+
         for key in (
             "no_kk",
             "kode_desa",
@@ -208,8 +220,7 @@ class Cleaner:
             return None, errors
 
         kk = get(row, "no_kk").replace(" ", "").replace("'", "")
-        kk_check = check_kk(kk, region_exists=self.kecamatan_codes.__contains__, today=self.today)
-        for message in kk_check.errors:
+        for message in self._kk_errors(kk):
             fail("no_kk", kk, message)
 
         desa = self._desa(get(row, "kode_desa"))
@@ -335,6 +346,7 @@ class Cleaner:
             bool(in_dtks),
             desil,
             period,
+            dt.date(int(period[:4]), int(period[5:7]), 1) if period else self.today,
             bool(pkh),
             bool(sembako),
             bool(pbi),
@@ -349,6 +361,11 @@ class Cleaner:
 
     def _date(self, raw: str) -> dt.date | None:
         raw = raw.strip()[:10]
+        if len(raw) == 10 and raw[4] == "-":
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                return None
         for fmt in _DATE_FORMATS:
             try:
                 return dt.datetime.strptime(raw, fmt).date()

@@ -57,4 +57,5 @@ class Command(BaseCommand):
         if job.status != JobStatus.DONE:
             errors = f" Daftar kesalahan: {job.errors_file.path}" if job.errors_file else ""
             raise CommandError(f"{job.message}{errors}")
-        self.stdout.write(job.message)
+        timing = ", ".join(f"{k} {v} s" for k, v in (job.result.get("seconds") or {}).items())
+        self.stdout.write(f"{job.message} ({timing})" if timing else job.message)

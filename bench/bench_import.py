@@ -1,0 +1,107 @@
+"""Import benchmark: the full synthetic district as one file, imported into an empty registry
+on PostgreSQL with the same code path as the page and the command, next to a bare COPY of the
+same file into an unindexed table, measured in the same run. Peak memory is the importing
+process's maximum resident set (the import runs in a child process: `sejahtera registry
+import`).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sejahtera_bench_import \\
+        .venv/bin/python bench/bench_import.py --persons 1100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sejahtera.config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from sejahtera.registry.imports.layout import FIELD_KEYS  # noqa: E402
+from sejahtera.registry.models import Household, Membership, Participation, Person  # noqa: E402
+
+
+def sejahtera(*args: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "sejahtera"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(done.stdout + done.stderr)
+    return elapsed, done.stdout.strip().splitlines()[-1]
+
+
+def bare_copy(path: Path) -> float:
+    columns = ", ".join(f"{k} text" for k in FIELD_KEYS)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare_copy")
+        cursor.execute(f"CREATE TABLE bench_bare_copy ({columns})")
+        start = time.perf_counter()
+        with (
+            cursor.cursor.copy(
+                "COPY bench_bare_copy FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')"
+            ) as copy,
+            path.open("rb") as handle,
+        ):
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                copy.write(block)
+        elapsed = time.perf_counter() - start
+        cursor.execute("SELECT COUNT(*) FROM bench_bare_copy")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_bare_copy")
+    print(f"bare COPY: {rows} rows in {elapsed:.1f} s")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=1_100_000)
+    parser.add_argument("--file", type=Path, default=None)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Run this benchmark on PostgreSQL (DATABASE_URL).")
+    call_command("migrate", verbosity=0)
+    call_command("load_reference", verbosity=0)
+    path = args.file or Path(f"/tmp/sejahtera-bench/populasi-{args.persons}.csv")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        elapsed, line = sejahtera("generate-population", "--persons", str(args.persons), "--out", str(path))
+        print(f"generate --out: {elapsed:.0f} s: {line}")
+    print(f"file: {path} ({path.stat().st_size / 1048576:.0f} MB)")
+    with connection.cursor() as cursor:
+        for model in (Participation, Membership, Person, Household):
+            cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
+        cursor.execute("VACUUM ANALYZE")
+    copy_s = bare_copy(path)
+    import_s, line = sejahtera("registry", "import", str(path))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"import into an empty registry: {import_s:.1f} s ({import_s / copy_s:.1f}x bare COPY): {line}")
+    again_s, line = sejahtera("registry", "import", str(path))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"same file again (no changes): {again_s:.1f} s: {line}")
+    print(f"peak memory of the importing process: {peak_mb:.0f} MB")
+    print(
+        f"registry now: {Person.objects.count()} persons, {Household.objects.count()} households, "
+        f"{Participation.objects.count()} participations"
+    )
+
+
+if __name__ == "__main__":
+    main()
