@@ -15,6 +15,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sejahtera.config.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -33,10 +34,16 @@ from sejahtera.registry.imports.layout import FIELD_KEYS  # noqa: E402
 from sejahtera.registry.models import Household, Membership, Participation, Person  # noqa: E402
 
 
-def sejahtera(*args: str) -> tuple[float, str]:
+def sejahtera(*args: str, measured: bool = False) -> tuple[float, str]:
+    """Run a `sejahtera` command in a child process. With `measured`, through a fresh
+    intermediate process whose only child is the command, which prints that child's peak
+    memory (so earlier children such as the generator do not count)."""
+    command = [str(ROOT / ".venv" / "bin" / "sejahtera"), *args]
+    if measured:
+        command = [sys.executable, __file__, "--peak-of", *command]
     start = time.perf_counter()
-    done = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "sejahtera"), *args],
+    done = subprocess.run(  # noqa: S603 (our own executables)
+        command,
         capture_output=True,
         text=True,
         check=False,
@@ -70,7 +77,18 @@ def bare_copy(path: Path) -> float:
     return elapsed
 
 
+def peak_of(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    sys.stdout.write(done.stdout.rstrip() + f" [peak memory {peak:.0f} MB]\n")
+    sys.stderr.write(done.stderr)
+    raise SystemExit(done.returncode)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--peak-of":
+        peak_of(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=1_100_000)
     parser.add_argument("--file", type=Path, default=None)
@@ -79,10 +97,15 @@ def main() -> None:
         raise SystemExit("Run this benchmark on PostgreSQL (DATABASE_URL).")
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0)
-    path = args.file or Path(f"/tmp/sejahtera-bench/populasi-{args.persons}.csv")
+    path = (
+        args.file
+        or Path(tempfile.gettempdir()) / "sejahtera-bench" / f"populasi-{args.persons}.csv"
+    )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        elapsed, line = sejahtera("generate-population", "--persons", str(args.persons), "--out", str(path))
+        elapsed, line = sejahtera(
+            "generate-population", "--persons", str(args.persons), "--out", str(path)
+        )
         print(f"generate --out: {elapsed:.0f} s: {line}")
     print(f"file: {path} ({path.stat().st_size / 1048576:.0f} MB)")
     with connection.cursor() as cursor:
@@ -90,13 +113,12 @@ def main() -> None:
             cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
         cursor.execute("VACUUM ANALYZE")
     copy_s = bare_copy(path)
-    import_s, line = sejahtera("registry", "import", str(path))
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"import into an empty registry: {import_s:.1f} s ({import_s / copy_s:.1f}x bare COPY): {line}")
-    again_s, line = sejahtera("registry", "import", str(path))
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    import_s, line = sejahtera("registry", "import", str(path), measured=True)
+    print(
+        f"import into an empty registry: {import_s:.1f} s ({import_s / copy_s:.1f}x bare COPY): {line}"
+    )
+    again_s, line = sejahtera("registry", "import", str(path), measured=True)
     print(f"same file again (no changes): {again_s:.1f} s: {line}")
-    print(f"peak memory of the importing process: {peak_mb:.0f} MB")
     print(
         f"registry now: {Person.objects.count()} persons, {Household.objects.count()} households, "
         f"{Participation.objects.count()} participations"

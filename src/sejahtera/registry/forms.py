@@ -274,3 +274,39 @@ def change_form_class(model: type[Any], fields: list[str]) -> Any:
             return out
 
     return ChangeForm
+
+
+class CompositionForm(forms.Form):
+    """The members of one KK with their relation and whether they leave to form a new KK."""
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for membership in members:
+            person = membership.person
+            self.fields[f"relation_{person.pk}"] = forms.ChoiceField(
+                label=_("Hubungan %(name)s") % {"name": person.name},
+                choices=choices.Relation.choices,
+                initial=membership.relation,
+            )
+            self.fields[f"split_{person.pk}"] = forms.BooleanField(
+                label=_("%(name)s pindah ke KK baru (pecah KK)") % {"name": person.name},
+                required=False,
+            )
+
+    def changes(self) -> list[dict[str, Any]]:
+        c = self.cleaned_data
+        return [
+            {
+                "person": m.person_id,
+                "relation": c[f"relation_{m.person_id}"],
+                "to": "new" if c.get(f"split_{m.person_id}") else "same",
+            }
+            for m in self.members
+        ]
+
+
+class NewKkForm(HouseholdForm):
+    """The new KK of a split; used only when some member leaves."""
+
+    reason = None  # type: ignore[assignment]

@@ -340,6 +340,7 @@ class ProposalKind(models.TextChoices):
     CHANGE = "perubahan", _("Perubahan data")
     REMOVAL = "penghapusan", _("Penghapusan (meninggal, pindah, tidak lagi miskin)")
     PPKS = "ppks", _("Penilaian PPKS")
+    COMPOSITION = "susunan", _("Susunan keluarga (ganti kepala, hubungan, pecah KK)")
 
 
 class ProposalStatus(models.TextChoices):

@@ -283,8 +283,63 @@ def check_payload(
             errors.append(_("Tanggal berlaku sampai tidak boleh sebelum tanggal penilaian."))
         if (person is None) == (household is None):
             errors.append(_("Penilaian PPKS untuk satu orang atau satu keluarga."))
+    elif kind == ProposalKind.COMPOSITION:
+        errors.extend(_composition_errors(payload, household))
     else:
         errors.append(_("Jenis usulan tidak dikenal."))
     if errors:
         raise ValidationError(errors)
     return warnings
+
+
+def _composition_errors(payload: dict[str, Any], household: Household | None) -> list[str]:
+    """A new composition of one household: members' new relations, and members who leave
+    to form a new KK (pecah KK). Each resulting household has exactly one head."""
+    if household is None:
+        return [_("Pilih keluarga yang susunannya diubah.")]
+    errors: list[str] = []
+    current = dict(
+        household.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
+    )
+    changes = payload.get("members") or []
+    stays, leaves = dict(current), {}
+    changed = False
+    for change in changes:
+        person_id, relation, to = change.get("person"), change.get("relation"), change.get("to")
+        if person_id not in current:
+            errors.append(
+                _("Penduduk #%(id)s bukan anggota keluarga ini saat ini.") % {"id": person_id}
+            )
+            continue
+        if relation not in choices.Relation.values:
+            errors.append(_("Hubungan keluarga tidak sah: %(value)s") % {"value": relation})
+        if to not in ("same", "new"):
+            errors.append(_("Tujuan anggota harus KK ini atau KK baru."))
+            continue
+        if to == "new":
+            del stays[person_id]
+            leaves[person_id] = relation
+            changed = True
+        else:
+            stays[person_id] = relation
+            changed = changed or current[person_id] != relation
+    if not errors and not changed:
+        errors.append(_("Susunan yang diusulkan sama dengan yang tercatat."))
+    for members, label in ((stays, _("KK ini")), (leaves, _("KK baru"))):
+        heads = sum(1 for relation in members.values() if relation == choices.Relation.HEAD)
+        if members and heads != 1:
+            errors.append(
+                _("%(kk)s harus punya tepat satu kepala keluarga (diusulkan %(n)d).")
+                % {"kk": label, "n": heads}
+            )
+    if leaves:
+        data = payload.get("new_household") or {}
+        _choice(HOUSEHOLD_FIELDS, data, errors)
+        kk = (data.get("kk_number") or "").strip()
+        if not kk:
+            errors.append(_("Nomor KK baru wajib diisi untuk pecah KK."))
+        else:
+            errors.extend(check_kk(kk, region_exists=kecamatan_exists).errors)
+            if Household.objects.filter(kk_number=kk).exists():
+                errors.append(_("Nomor KK %(kk)s sudah terdaftar.") % {"kk": kk})
+    return errors

@@ -31,10 +31,12 @@ from sejahtera.registry.filtersets import ProposalFilterSet
 from sejahtera.registry.forms import (
     HOUSEHOLD_CHANGE_FIELDS,
     PERSON_CHANGE_FIELDS,
+    CompositionForm,
     DecideForm,
     HouseholdForm,
     MemberFormSet,
     MusdesForm,
+    NewKkForm,
     PersonForm,
     ReasonForm,
     RemovalForm,
@@ -250,6 +252,49 @@ def propose_member(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": _("Usulkan anggota baru untuk KK %(kk)s") % {"kk": household.kk_number or "-"},
             "forms": [form, reason],
+            "back": reverse("registry:household_detail", args=[household.pk]),
+        },
+    )
+
+
+@login_required
+def propose_composition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the head or relations of a KK, or split members off into a new KK."""
+    require(request.user, Cap.PROPOSE)
+    household = selectors.households_for(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404(_("Keluarga tidak ditemukan."))
+    members = list(
+        household.memberships.filter(end_date__isnull=True)
+        .select_related("person")
+        .order_by("person__birth_date")
+    )
+    form = CompositionForm(request.POST or None, members=members)
+    new_kk = NewKkForm(request.POST or None, prefix="baru")
+    reason = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and new_kk.is_valid() and reason.is_valid():
+        changes = form.changes()
+        payload: dict[str, Any] = {"members": changes}
+        if any(c["to"] == "new" for c in changes):
+            payload["new_household"] = new_kk.payload()
+        done = submit_from_form(
+            request,
+            form,
+            kind=ProposalKind.COMPOSITION,
+            desa=household.desa,
+            household=household,
+            payload=payload,
+            reason=reason.cleaned_data["reason"],
+        )
+        if done is not None:
+            return done
+    new_kk.fields["kk_number"].help_text = _("Diisi bila ada anggota yang pindah ke KK baru.")
+    return render(
+        request,
+        "registry/propose_form.html",
+        {
+            "title": _("Usulkan perubahan susunan KK %(kk)s") % {"kk": household.kk_number or "-"},
+            "forms": [form, new_kk, reason],
             "back": reverse("registry:household_detail", args=[household.pk]),
         },
     )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("impor/", import_views.import_start, name="import_start"),
     path("impor/kolom/", import_views.import_mapping, name="import_mapping"),
     path("keluarga/<int:pk>/usul-anggota/", proposal_views.propose_member, name="propose_member"),
+    path(
+        "keluarga/<int:pk>/usul-susunan/",
+        proposal_views.propose_composition,
+        name="propose_composition",
+    ),
     path("penduduk/<int:pk>/usul-hapus/", proposal_views.propose_removal, name="propose_removal"),
     re_path(
         r"^(?P<kind>penduduk|keluarga)/(?P<pk>[0-9]+)/usul-ubah/$",

@@ -310,7 +310,71 @@ def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
             notes=payload.get("notes", ""),
         )
         return {"assessment": assessment.pk}
+    if proposal.kind == ProposalKind.COMPOSITION:
+        return _recompose(actor, proposal, today)
     raise ValidationError(_("Jenis usulan tidak dikenal."))
+
+
+def _recompose(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
+    """End the memberships that change and start new ones (in this KK with a new relation,
+    or in a new KK split from it); the old memberships stay as history."""
+    household = proposal.household
+    assert household is not None
+    changes = proposal.payload["members"]
+    new_household = None
+    if any(change["to"] == "new" for change in changes):
+        new_household = Household.objects.create(
+            desa_id=household.desa_id, **household_values(proposal.payload["new_household"])
+        )
+        audit.record(
+            actor=actor,
+            action=Action.CREATE,
+            obj=new_household,
+            wilayah_code=household.desa_id,
+            changes=audit.diff({}, audit.snapshot(new_household)),
+            extra={"split_from": household.pk, "proposal": proposal.pk},
+        )
+    current = {
+        m.person_id: m
+        for m in household.memberships.filter(end_date__isnull=True)
+        .select_for_update()
+        .select_related("person")
+    }
+    moved = []
+    for change in changes:
+        membership = current[change["person"]]
+        target = new_household if change["to"] == "new" else household
+        assert target is not None
+        if target == household and membership.relation == change["relation"]:
+            continue
+        membership.end_date = today
+        membership.end_reason = (
+            _("Pecah KK (usulan #%(id)d)")
+            if target != household
+            else _("Perubahan susunan keluarga (usulan #%(id)d)")
+        ) % {"id": proposal.pk}
+        membership.save(update_fields=["end_date", "end_reason"])
+        Membership.objects.create(
+            person_id=membership.person_id,
+            household=target,
+            relation=change["relation"],
+            start_date=today,
+        )
+        if target != household:
+            Person.objects.filter(pk=membership.person_id).update(desa_id=target.desa_id)
+        audit.record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=membership.person,
+            wilayah_code=household.desa_id,
+            changes={
+                "household": [household.kk_number, target.kk_number],
+                "relation": [membership.relation, change["relation"]],
+            },
+            extra={"proposal": proposal.pk},
+        )
+        moved.append(membership.person_id)
+    return {"household": new_household.pk if new_household else None, "persons": moved}
 
 
 def _add_person(actor: Any, household: Household, member: dict[str, Any], today: dt.date) -> int:
