@@ -310,3 +310,7 @@ class NewKkForm(HouseholdForm):
     """The new KK of a split; used only when some member leaves."""
 
     reason = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kk_number"].label = _("Nomor KK baru (hanya bila pecah KK)")

@@ -288,7 +288,6 @@ def propose_composition(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return done
-    new_kk.fields["kk_number"].help_text = _("Diisi bila ada anggota yang pindah ke KK baru.")
     return render(
         request,
         "registry/propose_form.html",
