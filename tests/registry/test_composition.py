@@ -79,6 +79,7 @@ def test_split_creates_a_new_kk(team: dict[str, Any], family: dict[str, Any]) ->
             "new_household": {"kk_number": "3516010503150123", "rt": "004", "street": "Jl. Baru"},
         },
     )
+    assert proposal.payload_summary.endswith("2 anggota, 2 pindah ke KK baru")
     through(team, proposal)
     new = Household.objects.get(kk_number="3516010503150123")
     assert new.desa_id == DESA_A

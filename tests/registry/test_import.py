@@ -18,7 +18,7 @@ from sejahtera.accounts.roles import Role
 from sejahtera.audit.models import AuditEvent
 from sejahtera.jobs.models import Job, JobStatus
 from sejahtera.registry.imports.layout import FIELD_KEYS, TableFile, suggest_mapping
-from sejahtera.registry.imports.loader import ImportError_, check_mapping, import_registry_file
+from sejahtera.registry.imports.loader import ImportFailed, check_mapping, import_registry_file
 from sejahtera.registry.models import Household, Membership, Participation, Person
 from sejahtera.registry.synthetic import generate, write_csv, write_truth
 from tests.conftest import DESA_A, DESA_B, KEC_A
@@ -103,7 +103,7 @@ def test_bad_rows_come_back_with_reasons_and_nothing_is_saved(tmp_path: Path) ->
     rows[5]["hubungan_keluarga"] = "tetangga"  # row 7
     rows.append(dict(rows[10]))  # a NIK twice: the copy (last row) fails
     bad = _write(tmp_path / "salah.csv", rows)
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(ImportFailed) as caught:
         _import(bad)
     errors = list(csv.DictReader(io.StringIO(caught.value.errors_csv or ""), delimiter=";"))
     by_row = {int(e["baris"]): e for e in errors}
@@ -126,13 +126,13 @@ def test_two_heads_or_two_desa_in_one_kk_are_refused(tmp_path: Path) -> None:
     for row in rows:
         if row["no_kk"] == kk and row["hubungan_keluarga"] == "pasangan":
             row["hubungan_keluarga"] = "kepala"
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(ImportFailed) as caught:
         _import(_write(tmp_path / "dua-kepala.csv", rows))
     assert "lebih dari satu kepala" in (caught.value.errors_csv or "")
     rows = _rows(path)
     member = next(r for r in rows if r["hubungan_keluarga"] == "anak")
     member["kode_desa"] = DESA_B if member["kode_desa"] == DESA_A else DESA_A
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(ImportFailed) as caught:
         _import(_write(tmp_path / "dua-desa.csv", rows))
     assert "lebih dari satu desa" in (caught.value.errors_csv or "")
     assert Person.objects.count() == 0
@@ -170,10 +170,30 @@ def test_reimport_with_changes_updates_and_moves_keep_history(tmp_path: Path) ->
 def test_desa_outside_the_users_area_is_refused(tmp_path: Path, make_user: Any) -> None:
     path, _population = _population_file(tmp_path, persons=50)
     operator = make_user(Role.OPERATOR_DINAS, areas=[KEC_A])
-    with pytest.raises(ImportError_) as caught:
+    with pytest.raises(ImportFailed) as caught:
         _import(path, actor=operator)
     assert "di luar wilayah kerja" in (caught.value.errors_csv or "")
     assert Person.objects.count() == 0
+
+
+def test_records_registered_outside_the_users_area_are_not_touched(
+    tmp_path: Path, make_user: Any
+) -> None:
+    population = generate(persons=40, desa_codes=[DESA_B], seed=9, today=TODAY, duplicates=0)
+    path = tmp_path / "gondang.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        write_csv(population, handle)
+    _import(path)  # the system loads kecamatan B
+    rows = _rows(path)
+    for row in rows:  # the same people and KK, now claimed for a desa of kecamatan A
+        row["kode_desa"] = DESA_A
+    operator = make_user(Role.OPERATOR_DINAS, areas=[KEC_A])
+    with pytest.raises(ImportFailed) as caught:
+        _import(_write(tmp_path / "pindah.csv", rows), actor=operator)
+    errors = caught.value.errors_csv or ""
+    assert f"terdaftar di desa {DESA_B}, di luar wilayah kerja Anda" in errors
+    assert "Nomor KK ini terdaftar" in errors
+    assert not Person.objects.filter(desa_id=DESA_A).exists()
 
 
 def test_siksng_like_headers_are_recognised_and_xlsx_is_read(tmp_path: Path) -> None:
@@ -215,6 +235,16 @@ def test_siksng_like_headers_are_recognised_and_xlsx_is_read(tmp_path: Path) -> 
     report = import_registry_file(path=xlsx, mapping=mapping, actor=None, today=TODAY)
     assert report.persons_created == len(population.persons)
     assert Household.objects.exclude(desil=None).count() == len(population.households)
+
+
+def test_a_file_broken_midway_fails_cleanly(tmp_path: Path) -> None:
+    path, _population = _population_file(tmp_path, persons=30)
+    broken = tmp_path / "rusak.csv"
+    # A cell larger than the csv module accepts (131,072 characters) in the last row.
+    broken.write_bytes(path.read_bytes() + b'3516010101200001;"' + b"x" * 200_000 + b'"\n')
+    with pytest.raises(ImportFailed, match="Berkas CSV rusak di baris"):
+        _import(broken)
+    assert Person.objects.count() == 0
 
 
 def test_mapping_problems_are_named() -> None:

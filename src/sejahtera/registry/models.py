@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sejahtera.registry.choices import (
@@ -479,6 +480,13 @@ class Proposal(models.Model):
             return f"{subject}: {', '.join(sorted(data.get('changes') or {}))}"
         if self.kind == ProposalKind.REMOVAL:
             return f"{subject}: {data.get('reason', '')}"
+        if self.kind == ProposalKind.COMPOSITION:
+            changes = data.get("members") or []
+            split = sum(1 for c in changes if c.get("to") == "new")
+            return f"{subject}: " + (
+                gettext("%(n)d anggota, %(split)d pindah ke KK baru")
+                % {"n": len(changes), "split": split}
+            )
         return f"{subject}: {data.get('category', '')}"
 
 

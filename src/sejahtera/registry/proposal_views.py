@@ -97,6 +97,13 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
+def _household(request: HttpRequest, pk: int) -> Household:
+    household = selectors.households_for(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404(_("Keluarga tidak ditemukan."))
+    return household
+
+
 def _show_errors(request: HttpRequest, form: BaseForm, exc: ValidationError) -> None:
     if getattr(exc, "code", None) == "duplicate_nik" and exc.params:
         url = reverse("registry:person_detail", args=[exc.params["person_id"]])
@@ -228,9 +235,7 @@ def propose_household(request: HttpRequest) -> HttpResponse:
 @login_required
 def propose_member(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.PROPOSE)
-    household = selectors.households_for(request.user).filter(pk=pk).first()
-    if household is None:
-        raise Http404(_("Keluarga tidak ditemukan."))
+    household = _household(request, pk)
     # A new member of an existing household is rarely its head: start from "Anak".
     form = PersonForm(request.POST or None, initial={"relation": Relation.CHILD})
     reason = ReasonForm(request.POST or None)
@@ -261,9 +266,7 @@ def propose_member(request: HttpRequest, pk: int) -> HttpResponse:
 def propose_composition(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the head or relations of a KK, or split members off into a new KK."""
     require(request.user, Cap.PROPOSE)
-    household = selectors.households_for(request.user).filter(pk=pk).first()
-    if household is None:
-        raise Http404(_("Keluarga tidak ditemukan."))
+    household = _household(request, pk)
     members = list(
         household.memberships.filter(end_date__isnull=True)
         .select_related("person")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,8 +171,14 @@ class TableFile:
                 first = handle.readline()
                 handle.seek(0)
                 reader = csv.reader(handle, delimiter=_csv_dialect(first))
-                for row in reader:
-                    yield [c.strip() for c in row]
+                try:
+                    for row in reader:
+                        yield [c.strip() for c in row]
+                except (csv.Error, UnicodeDecodeError) as exc:
+                    raise FileFormatError(
+                        str(_("Berkas CSV rusak di baris %(line)d: %(e)s"))
+                        % {"line": reader.line_num, "e": exc}
+                    ) from exc
             return
         try:
             from openpyxl import load_workbook
@@ -198,9 +203,3 @@ def preview(table: TableFile, limit: int = 5) -> list[list[str]]:
         if len(out) >= limit:
             break
     return out
-
-
-def write_csv_header(handle: io.TextIOBase) -> csv.DictWriter[str]:
-    writer = csv.DictWriter(handle, fieldnames=list(FIELD_KEYS), delimiter=";")
-    writer.writeheader()
-    return writer

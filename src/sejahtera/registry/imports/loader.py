@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from sejahtera.accounts.scoping import area_codes
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.registry.imports.layout import FIELD_KEYS, REQUIRED, TableFile
+from sejahtera.registry.imports.layout import FIELD_KEYS, REQUIRED, FileFormatError, TableFile
 from sejahtera.registry.imports.rows import STAGE_COLUMNS, Cleaner, RowError
 from sejahtera.registry.models import Household, Membership, Participation, Person
 from sejahtera.wilayah.models import Level, Wilayah
@@ -70,7 +70,7 @@ PROGRAMMES = (
 )
 
 
-class ImportError_(Exception):
+class ImportFailed(Exception):
     """The import failed as a whole; `errors_csv` holds the failing rows with reasons."""
 
     def __init__(self, message: str, errors_csv: str | None = None) -> None:
@@ -148,18 +148,24 @@ class _ErrorSink:
         return self._file.read()
 
 
-def _allowed_for(actor: Any) -> Callable[[str], bool]:
-    if actor is None:  # the system (command line without a user): the office's whole area
-        from django.conf import settings
+def _area_codes(actor: Any) -> tuple[str, ...]:
+    """The actor's areas; the system (a command without a user) has the office's area."""
+    return area_codes(actor) if actor is not None else (settings.OFFICE_WILAYAH_CODE,)
 
-        codes: tuple[str, ...] = (settings.OFFICE_WILAYAH_CODE,)
-    else:
-        codes = area_codes(actor)
 
+def _in_areas(codes: tuple[str, ...]) -> Callable[[str], bool]:
     def allowed(desa: str) -> bool:
         return any(desa == c or desa.startswith(c + ".") for c in codes)
 
     return allowed
+
+
+def _outside_sql(column: str, codes: tuple[str, ...]) -> tuple[str, list[str]]:
+    """SQL that holds when `column` (a wilayah code) lies outside all of `codes`: the same
+    rule as accounts.scoping.area_q, for raw SQL over the staging table."""
+    inside = " OR ".join(f"{column} = %s OR {column} LIKE %s" for _code in codes) or "1 = 0"
+    params = [p for code in codes for p in (code, code + ".%")]
+    return f"NOT ({inside})", params
 
 
 def _sha256(path: Path) -> str:
@@ -267,7 +273,7 @@ def _analyze(sql: _Sql, table: str) -> None:
         sql.run(f"ANALYZE {table}")
 
 
-def _whole_file_checks(sql: _Sql, sink: _ErrorSink) -> None:
+def _whole_file_checks(sql: _Sql, sink: _ErrorSink, codes: tuple[str, ...]) -> None:
     for row_no, nik, first in sql.rows(
         f"SELECT s.row_no, s.nik, f.first_row FROM {STAGE} s JOIN "
         f"(SELECT nik, MIN(row_no) AS first_row FROM {STAGE} GROUP BY nik HAVING COUNT(*) > 1) f "
@@ -296,6 +302,38 @@ def _whole_file_checks(sql: _Sql, sink: _ErrorSink) -> None:
                 "hubungan_keluarga",
                 "kepala",
                 _("KK %(kk)s punya lebih dari satu kepala keluarga.") % {"kk": kk},
+            )
+        )
+    # A row may only touch records of the user's areas: a NIK or KK already registered in a
+    # desa outside them is not theirs to move or change.
+    outside, params = _outside_sql("p.desa_id", codes)
+    for row_no, nik, desa in sql.rows(
+        f"SELECT s.row_no, s.nik, p.desa_id FROM {STAGE} s "
+        f"JOIN {Person._meta.db_table} p ON p.nik = s.nik WHERE {outside} ORDER BY s.row_no",
+        params,
+    ):
+        sink.add(
+            RowError(
+                row_no,
+                "nik",
+                nik,
+                _("NIK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda.")
+                % {"desa": desa},
+            )
+        )
+    outside, params = _outside_sql("h.desa_id", codes)
+    for row_no, kk, desa in sql.rows(
+        f"SELECT s.row_no, s.kk, h.desa_id FROM {STAGE} s "
+        f"JOIN {Household._meta.db_table} h ON h.kk_number = s.kk WHERE {outside} ORDER BY s.row_no",
+        params,
+    ):
+        sink.add(
+            RowError(
+                row_no,
+                "no_kk",
+                kk,
+                _("Nomor KK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda.")
+                % {"desa": desa},
             )
         )
 
@@ -451,13 +489,13 @@ def import_registry_file(
     progress: ProgressFn | None = None,
     today: dt.date | None = None,
 ) -> ImportReport:
-    """Import one file, all or nothing. Raises ImportError_ with the failing rows."""
+    """Import one file, all or nothing. Raises ImportFailed with the failing rows."""
     today = today or timezone.localdate()
     table = TableFile(path)
     headers = table.headers()
     problems = check_mapping(mapping, headers)
     if problems:
-        raise ImportError_(" ".join(problems))
+        raise ImportFailed(" ".join(problems))
     index = {key: headers.index(header) for key, header in mapping.items() if header}
     cleaner = Cleaner(
         mapping=index,
@@ -467,7 +505,7 @@ def import_registry_file(
         kecamatan_codes=frozenset(
             Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True)
         ),
-        allowed=_allowed_for(actor),
+        allowed=_in_areas(_area_codes(actor)),
         today=today,
         default_period=default_period,
     )
@@ -479,13 +517,16 @@ def import_registry_file(
         sql = _Sql(cursor)
         try:
             started = time.perf_counter()
-            report.rows = _stage(sql, table, cleaner, sink, progress)
+            try:
+                report.rows = _stage(sql, table, cleaner, sink, progress)
+            except FileFormatError as exc:
+                raise ImportFailed(str(exc)) from exc
             report.seconds["stage"] = round(time.perf_counter() - started, 2)
             if progress:
                 progress(report.rows, report.rows, _("Memeriksa seluruh berkas"))
-            _whole_file_checks(sql, sink)
+            _whole_file_checks(sql, sink, _area_codes(actor))
             if sink.count:
-                raise ImportError_(
+                raise ImportFailed(
                     _(
                         "%(n)d kesalahan pada %(rows)d baris; tidak ada data yang disimpan. "
                         "Unduh daftar baris yang gagal, perbaiki, lalu impor ulang."
@@ -494,7 +535,7 @@ def import_registry_file(
                     sink.text(),
                 )
             if report.rows == 0:
-                raise ImportError_(_("Berkas tidak berisi baris data."))
+                raise ImportFailed(_("Berkas tidak berisi baris data."))
             if progress:
                 progress(report.rows, report.rows, _("Menyimpan ke registri"))
             report.warnings = cleaner.warnings
@@ -520,7 +561,3 @@ def import_registry_file(
             if not connection.needs_rollback:
                 sql.run(f"DROP TABLE IF EXISTS {STAGE}")
     return report
-
-
-def error_csv_for_tests(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text), delimiter=";"))

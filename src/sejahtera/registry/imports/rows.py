@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -187,12 +187,6 @@ class Cleaner:
         check = check_kk(kk, region_exists=self.kecamatan_codes.__contains__, today=self.today)
         return tuple(check.errors)
 
-    def _get(self, row: list[str], key: str) -> str:
-        index = self.mapping.get(key)
-        if index is None or index >= len(row):
-            return ""
-        return row[index]
-
     def clean(self, row_no: int, row: list[str]) -> tuple[tuple[Any, ...] | None, list[RowError]]:
         errors: list[RowError] = []
 
@@ -202,7 +196,7 @@ class Cleaner:
         width = len(row)
         values = {k: (row[i] if i < width else "") for k, i in self.mapping.items()}
 
-        def get(_row: list[str], key: str) -> str:
+        def get(key: str) -> str:
             return values.get(key, "")
 
         for key in (
@@ -214,40 +208,40 @@ class Cleaner:
             "jenis_kelamin",
             "hubungan_keluarga",
         ):
-            if key in self.mapping and not get(row, key):
+            if key in self.mapping and not get(key):
                 fail(key, "", _("Wajib diisi."))
         if errors:
             return None, errors
 
-        kk = get(row, "no_kk").replace(" ", "").replace("'", "")
+        kk = get("no_kk").replace(" ", "").replace("'", "")
         for message in self._kk_errors(kk):
             fail("no_kk", kk, message)
 
-        desa = self._desa(get(row, "kode_desa"))
+        desa = self._desa(get("kode_desa"))
         if desa is None:
             fail(
                 "kode_desa",
-                get(row, "kode_desa"),
+                get("kode_desa"),
                 _("Kode desa/kelurahan tidak ada dalam data wilayah."),
             )
         elif not self.allowed(desa):
             fail("kode_desa", desa, _("Desa/kelurahan ini di luar wilayah kerja Anda."))
 
-        sex = SEXES.get(_squash(get(row, "jenis_kelamin")))
+        sex = SEXES.get(_squash(get("jenis_kelamin")))
         if sex is None:
-            fail("jenis_kelamin", get(row, "jenis_kelamin"), _("Jenis kelamin harus L atau P."))
+            fail("jenis_kelamin", get("jenis_kelamin"), _("Jenis kelamin harus L atau P."))
 
-        birth_date = self._date(get(row, "tanggal_lahir"))
+        birth_date = self._date(get("tanggal_lahir"))
         if birth_date is None:
             fail(
                 "tanggal_lahir",
-                get(row, "tanggal_lahir"),
+                get("tanggal_lahir"),
                 _("Tanggal lahir tidak dikenali (pakai TTTT-BB-HH atau HH-BB-TTTT)."),
             )
         elif birth_date > self.today:
-            fail("tanggal_lahir", get(row, "tanggal_lahir"), _("Tanggal lahir di masa depan."))
+            fail("tanggal_lahir", get("tanggal_lahir"), _("Tanggal lahir di masa depan."))
 
-        nik = get(row, "nik").replace(" ", "").replace("'", "")
+        nik = get("nik").replace(" ", "").replace("'", "")
         nik_check = check_nik(
             nik,
             birth_date=birth_date,
@@ -265,25 +259,25 @@ class Cleaner:
                     % {"row": row_no, "text": " ".join(nik_check.warnings)}
                 )
 
-        relation = RELATIONS.get(_squash(get(row, "hubungan_keluarga")))
+        relation = RELATIONS.get(_squash(get("hubungan_keluarga")))
         if relation is None:
             fail(
                 "hubungan_keluarga",
-                get(row, "hubungan_keluarga"),
+                get("hubungan_keluarga"),
                 _("Hubungan keluarga tidak dikenali."),
             )
 
-        marital = self._choice(row, "status_kawin", MARITAL, fail)
-        education = self._choice(row, "pendidikan", EDUCATION, fail)
-        disability = self._choice(row, "jenis_disabilitas", DISABILITY, fail)
-        severity = self._choice(row, "tingkat_disabilitas", SEVERITY, fail)
-        in_dtks = self._flag(row, "status_dtks", fail)
-        pkh = self._flag(row, "peserta_pkh", fail)
-        sembako = self._flag(row, "peserta_sembako", fail)
-        pbi = self._flag(row, "peserta_pbi_jk", fail)
+        marital = self._choice(values, "status_kawin", MARITAL, fail)
+        education = self._choice(values, "pendidikan", EDUCATION, fail)
+        disability = self._choice(values, "jenis_disabilitas", DISABILITY, fail)
+        severity = self._choice(values, "tingkat_disabilitas", SEVERITY, fail)
+        in_dtks = self._flag(values, "status_dtks", fail)
+        pkh = self._flag(values, "peserta_pkh", fail)
+        sembako = self._flag(values, "peserta_sembako", fail)
+        pbi = self._flag(values, "peserta_pbi_jk", fail)
 
         desil: int | None = None
-        raw_desil = get(row, "desil")
+        raw_desil = get("desil")
         if raw_desil:
             try:
                 desil = int(float(raw_desil.replace(",", ".")))
@@ -292,7 +286,7 @@ class Cleaner:
             except ValueError:
                 fail("desil", raw_desil, _("Desil harus angka 1 sampai 10."))
 
-        period = get(row, "periode_data") or self.default_period
+        period = get("periode_data") or self.default_period
         if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             fail(
                 "periode_data", period, _("Periode data harus berbentuk TTTT-BB, misalnya 2025-03.")
@@ -309,7 +303,7 @@ class Cleaner:
             ("nama_ibu_kandung", 150),
             ("pekerjaan", 80),
         ):
-            value = get(row, key)
+            value = get(key)
             if key in ("rt", "rw") and value.isdigit():
                 value = f"{int(value):03d}"
             if len(value) > limit:
@@ -374,9 +368,13 @@ class Cleaner:
         return None
 
     def _choice(
-        self, row: list[str], key: str, table: dict[str, str], fail: Callable[[str, str, str], None]
+        self,
+        values: dict[str, str],
+        key: str,
+        table: dict[str, str],
+        fail: Callable[[str, str, str], None],
     ) -> str:
-        raw = self._get(row, key)
+        raw = values.get(key, "")
         if not raw:
             return ""
         value = table.get(_squash(raw))
@@ -385,28 +383,13 @@ class Cleaner:
             return ""
         return value
 
-    def _flag(self, row: list[str], key: str, fail: Callable[[str, str, str], None]) -> bool:
-        raw = self._get(row, key).strip().lower()
+    def _flag(
+        self, values: dict[str, str], key: str, fail: Callable[[str, str, str], None]
+    ) -> bool:
+        raw = values.get(key, "").strip().lower()
         if raw in TRUE:
             return True
         if raw in FALSE:
             return False
         fail(key, raw, _("Isi dengan Ya atau Tidak."))
         return False
-
-
-def field_labels() -> dict[str, str]:
-    from sejahtera.registry.imports.layout import FIELDS
-
-    return {f.key: str(f.label) for f in FIELDS}
-
-
-def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -3,8 +3,8 @@ background job (the page) or in the foreground (the command), with the same task
 
 from __future__ import annotations
 
-import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,8 @@ from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
 from sejahtera.jobs.models import Job
 from sejahtera.jobs.services import JobError, Progress, run_job, start_job
-from sejahtera.registry.imports.layout import FileFormatError, TableFile
-from sejahtera.registry.imports.loader import ImportError_, check_mapping, import_registry_file
+from sejahtera.registry.imports.layout import FileFormatError, TableFile, suggest_mapping
+from sejahtera.registry.imports.loader import ImportFailed, check_mapping, import_registry_file
 
 JOB_KIND = "registry.import"
 
@@ -35,12 +35,18 @@ def keep_upload(*, actor: Any, upload: UploadedFile) -> tuple[str, TableFile]:
             _("Berkas terlalu besar (%(size).0f MB); paling besar %(max).0f MB.")
             % {"size": upload.size / 1048576, "max": settings.IMPORT_MAX_BYTES / 1048576}
         )
+    return _store(upload.chunks())
+
+
+def _store(chunks: Iterable[bytes]) -> tuple[str, TableFile]:
+    """Write a list under IMPORT_DIR (never served) and open it as a table; a file that is
+    not a readable CSV/XLSX with a header row is removed and refused."""
     token = uuid.uuid4().hex
     directory = Path(settings.IMPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / token
     with path.open("wb") as out:
-        for chunk in upload.chunks():
+        for chunk in chunks:
             out.write(chunk)
     try:
         table = TableFile(path)
@@ -102,7 +108,7 @@ def import_body(
                 default_period=default_period,
                 progress=progress,
             )
-        except ImportError_ as exc:
+        except ImportFailed as exc:
             raise JobError(str(exc), exc.errors_csv) from exc
         finally:
             path.unlink(missing_ok=True)  # the list holds personal data: do not keep it
@@ -117,21 +123,10 @@ def import_file_now(
     """The command line's import: copy the file in, run the same body in the foreground."""
     if actor is not None:
         require(actor, Cap.IMPORT)
-    token = uuid.uuid4().hex
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / token
-    shutil.copyfile(source, path)
-    try:
-        table = TableFile(path)
-        headers = table.headers()
-    except FileFormatError as exc:
-        path.unlink(missing_ok=True)
-        raise UploadRefused(str(exc)) from exc
+    with source.open("rb") as handle:
+        token, table = _store(iter(lambda: handle.read(1 << 20), b""))
     if mapping is None:
-        from sejahtera.registry.imports.layout import suggest_mapping
-
-        mapping = suggest_mapping(headers)
+        mapping = suggest_mapping(table.headers())
     job = Job.objects.create(
         kind=JOB_KIND,
         title=_("Impor daftar %(name)s") % {"name": source.name},

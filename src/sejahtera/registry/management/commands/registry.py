@@ -40,9 +40,16 @@ class Command(BaseCommand):
                 raise CommandError(f"Pengguna {options['user']} tidak ada.")
         mapping = None
         if options["map"]:
-            from sejahtera.registry.imports.layout import TableFile, suggest_mapping
+            from sejahtera.registry.imports.layout import (
+                FileFormatError,
+                TableFile,
+                suggest_mapping,
+            )
 
-            mapping = suggest_mapping(TableFile(source).headers())
+            try:
+                mapping = suggest_mapping(TableFile(source).headers())
+            except FileFormatError as exc:
+                raise CommandError(str(exc)) from exc
             for item in options["map"]:
                 key, sep, header = item.partition("=")
                 if not sep:
