@@ -31,11 +31,14 @@ def test_mask_nik(nik: str, expected: str) -> None:
     assert formatting.mask_nik(nik) == expected
 
 
-@pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx"])
 def test_formula_like_cells_stay_text(text: str) -> None:
     assert safe_cell(text) == "'" + text
 
 
 def test_plain_cells_unchanged() -> None:
     assert safe_cell("Budi") == "Budi"
+    # Signed numbers and a lone dash (as the Renstra writes empty cells) run nothing.
+    assert safe_cell("-") == "-"
+    assert safe_cell("-8.18%") == "-8.18%"
     assert safe_cell(12) == 12

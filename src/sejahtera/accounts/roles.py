@@ -39,6 +39,10 @@ class Cap(StrEnum):
     VERIFY = "verify"  # verify proposals in the field
     APPROVE = "approve"  # approve or reject proposals for the office
     IMPORT = "import"  # bulk-import household/person lists (DTKS/DTSEN exports) in the user's areas
+    PLAN_VIEW = "plan_view"  # read the Renstra, its realisation and evaluations (office staff)
+    PLAN_REPORT = "plan_report"  # enter quarterly realisation for the user's unit
+    PLAN_APPROVE = "plan_approve"  # approve (lock) and reopen realisation of the user's unit
+    PLAN_MANAGE = "plan_manage"  # load the plan, set how indicators are computed, edit the Renja
 
 
 _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
@@ -53,17 +57,40 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.VIEW_AUDIT,
             Cap.MANAGE_REFERENCE,
             Cap.IMPORT,
+            Cap.PLAN_VIEW,
+            Cap.PLAN_MANAGE,
         }
     ),
     Role.KEPALA_DINAS: frozenset(
-        _ALL_READ | {Cap.WRITE, Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.APPROVE}
+        _ALL_READ
+        | {
+            Cap.WRITE,
+            Cap.VIEW_USERS,
+            Cap.VIEW_AUDIT,
+            Cap.APPROVE,
+            Cap.PLAN_VIEW,
+            Cap.PLAN_APPROVE,
+            Cap.PLAN_MANAGE,
+        }
     ),
-    Role.KEPALA_BIDANG: frozenset(_ALL_READ | {Cap.WRITE, Cap.APPROVE}),
-    Role.OPERATOR_DINAS: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE, Cap.APPROVE, Cap.IMPORT}),
+    Role.KEPALA_BIDANG: frozenset(
+        _ALL_READ | {Cap.WRITE, Cap.APPROVE, Cap.PLAN_VIEW, Cap.PLAN_REPORT, Cap.PLAN_APPROVE}
+    ),
+    Role.OPERATOR_DINAS: frozenset(
+        _ALL_READ
+        | {
+            Cap.WRITE,
+            Cap.PROPOSE,
+            Cap.APPROVE,
+            Cap.IMPORT,
+            Cap.PLAN_VIEW,
+            Cap.PLAN_REPORT,
+        }
+    ),
     Role.OPERATOR_DESA: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE}),
     Role.TKSK: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),
     Role.PENDAMPING: frozenset(_ALL_READ | {Cap.WRITE, Cap.VERIFY}),
-    Role.AUDITOR: frozenset(_ALL_READ | {Cap.VIEW_USERS, Cap.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset(_ALL_READ | {Cap.VIEW_USERS, Cap.VIEW_AUDIT, Cap.PLAN_VIEW}),
 }
 
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})

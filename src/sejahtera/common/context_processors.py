@@ -16,13 +16,13 @@ def office(request: HttpRequest) -> dict[str, Any]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     from sejahtera.accounts.permissions import can
     from sejahtera.accounts.roles import Cap
-    from sejahtera.reports.modules import MODULES
+    from sejahtera.reports.modules import modules_for
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_modules": MODULES,
+        "nav_modules": modules_for(user),
         "nav_caps": {
             "view_users": can(user, Cap.VIEW_USERS),
             "view_audit": can(user, Cap.VIEW_AUDIT),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,10 +19,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A signed number or a lone dash ("-8.18%", "-", "+1,5") cannot run as a formula.
+_PLAIN_NUMBER = re.compile(r"^[-+]?[\d.,]*%?$")
+
+
 def safe_cell(value: Any) -> Any:
     """Text that starts like a formula gets a leading apostrophe so it stays text."""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        if value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
+            return "'" + value
+        return value
     if isinstance(value, int | float | Decimal | dt.date | dt.datetime) or value is None:
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sejahtera.wilayah",
     "sejahtera.accounts",
     "sejahtera.registry",
+    "sejahtera.planning",
     "sejahtera.audit",
     "sejahtera.jobs",
     "sejahtera.reports",

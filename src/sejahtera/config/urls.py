@@ -10,6 +10,7 @@ urlpatterns = [
     path("akun/", include("sejahtera.accounts.urls")),
     path("wilayah/", include("sejahtera.wilayah.urls")),
     path("registri/", include("sejahtera.registry.urls")),
+    path("renstra/", include("sejahtera.planning.urls")),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
     path("", include("sejahtera.reports.urls")),

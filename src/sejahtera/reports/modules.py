@@ -4,6 +4,7 @@ yet is shown as planned, with what it will do, so users know where things will b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ class Module:
     name: str | Promise
     description: str | Promise
     url_name: str | None = None  # set once the module's app exists
+    capability: str = "view"  # what a user needs to see the module in the navigation
 
 
 MODULES = [
@@ -49,8 +51,18 @@ MODULES = [
             "Tujuan, program, kegiatan, indikator, target dan pagu; realisasi triwulan, capaian "
             "dan laporan evaluasi."
         ),
+        "planning:home",
+        "plan_view",
     ),
 ]
+
+
+def modules_for(user: Any) -> list[Module]:
+    """The modules a user may open."""
+    from sejahtera.accounts.permissions import can
+    from sejahtera.accounts.roles import Cap
+
+    return [m for m in MODULES if can(user, Cap(m.capability))]
 
 
 def by_slug(slug: str) -> Module | None:

@@ -10,7 +10,7 @@ from sejahtera.accounts.selectors import users_for
 from sejahtera.audit.selectors import events_for
 from sejahtera.jobs.selectors import jobs_for
 from sejahtera.registry.selectors import households_for, persons_for
-from sejahtera.reports.modules import MODULES, by_slug
+from sejahtera.reports.modules import by_slug, modules_for
 from sejahtera.wilayah.models import Level
 from sejahtera.wilayah.selectors import counts_by_level, current_source
 
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else None,
         "event_count": events_for(user).count() if can(user, Cap.VIEW_AUDIT) else None,
         "recent_jobs": jobs_for(user)[:5],
-        "modules": MODULES,
+        "modules": modules_for(request.user),
         "source": current_source(),
     }
     return render(request, "reports/home.html", context)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "sejahtera.planning"
+    verbose_name = "Renstra"
