@@ -46,6 +46,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     transactional = marker is not None and (
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
+    # After the last test the session's database is already gone: nothing to restore.
+    if nextitem is None:
+        return
     if transactional or "live_server" in getattr(item, "fixturenames", ()):
         from pytest_django.plugin import blocking_manager_key
 

@@ -52,13 +52,25 @@ def small_plan(unit_code: str | None = None) -> dict[str, object]:
 
     plan = PlanFactory()
     unit = Unit.objects.get(code=unit_code) if unit_code else None
-    programme = NodeFactory(plan=plan, level="program", code="1.06.04", name="PROGRAM UJI", unit=unit)
+    programme = NodeFactory(
+        plan=plan, level="program", code="1.06.04", name="PROGRAM UJI", unit=unit
+    )
     kegiatan = NodeFactory(plan=plan, level="kegiatan", code="1.06.04.2.01", parent=programme)
     sub = NodeFactory(plan=plan, level="subkegiatan", code="1.06.04.2.01.0001", parent=kegiatan)
     for node in (programme, kegiatan, sub):
         node.code_key = node.code
         node.save()
     indicator = IndicatorFactory(node=sub, plan=plan)
-    Target.objects.bulk_create(Target(indicator=indicator, year=y, written="100") for y in plan.years)
-    Budget.objects.bulk_create(Budget(node=sub, year=y, amount=1_000_000, written="1,000,000") for y in plan.years)
-    return {"plan": plan, "programme": programme, "kegiatan": kegiatan, "sub": sub, "indicator": indicator}
+    Target.objects.bulk_create(
+        Target(indicator=indicator, year=y, written="100") for y in plan.years
+    )
+    Budget.objects.bulk_create(
+        Budget(node=sub, year=y, amount=1_000_000, written="1,000,000") for y in plan.years
+    )
+    return {
+        "plan": plan,
+        "programme": programme,
+        "kegiatan": kegiatan,
+        "sub": sub,
+        "indicator": indicator,
+    }

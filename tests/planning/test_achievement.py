@@ -40,9 +40,9 @@ def test_year_value_by_accumulation() -> None:
     quarters = {1: "10", 2: "20", 3: "30"}
     assert calc.year_value(Accumulation.ANNUAL, quarters)[0].number == 60
     assert calc.year_value(Accumulation.SUM, quarters)[0].number == 60
-    assert calc.year_value(Accumulation.LATEST, {1: "90.5", 3: "92.1", 2: "91"})[0].number == Decimal(
-        "92.1"
-    )
+    assert calc.year_value(Accumulation.LATEST, {1: "90.5", 3: "92.1", 2: "91"})[
+        0
+    ].number == Decimal("92.1")
     assert calc.year_value(Accumulation.LATEST, {}) == []
 
 
@@ -57,7 +57,9 @@ def test_latest_value_indicator_takes_the_latest_year() -> None:
     years = {2025: components("96.1%"), 2026: components("94%"), 2027: []}
     assert calc.period_value(Accumulation.LATEST, years)[0].number == 94
     assert calc.period_value(Accumulation.ANNUAL, years)[0].number == 94
-    assert calc.period_target(Accumulation.LATEST, {2025: "96.10%", 2026: "96.15%"}, 2026)[0].number == Decimal("96.15")
+    assert calc.period_target(Accumulation.LATEST, {2025: "96.10%", 2026: "96.15%"}, 2026)[
+        0
+    ].number == Decimal("96.15")
 
 
 def test_budget_absorption() -> None:
@@ -104,6 +106,12 @@ def test_no_grade_without_achievement() -> None:
 @pytest.mark.django_db
 def test_default_scale_is_loaded_from_reference_data(grades: None) -> None:
     scale = calc.GradeScale.current()
-    assert [b[1] for b in scale.bands] == ["Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah"]
+    assert [b[1] for b in scale.bands] == [
+        "Sangat Tinggi",
+        "Tinggi",
+        "Sedang",
+        "Rendah",
+        "Sangat Rendah",
+    ]
     grade = scale.grade(Decimal("90.99"))
     assert grade is not None and grade.label == "Tinggi"

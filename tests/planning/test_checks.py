@@ -26,7 +26,11 @@ def test_parent_pagu_vs_children(seed_plan: Plan) -> None:
 
 def test_total_vs_sum_of_years(seed_plan: Plan) -> None:
     (f,) = _find(seed_plan, "pagu_total", "1.06.02", "akhir periode")
-    assert (f.stated, f.computed, f.difference) == ("2.222.431.983", "2.484.706.984", "+262.275.001")
+    assert (f.stated, f.computed, f.difference) == (
+        "2.222.431.983",
+        "2.484.706.984",
+        "+262.275.001",
+    )
 
 
 def test_end_target_vs_last_year(seed_plan: Plan) -> None:
@@ -56,5 +60,8 @@ def test_check_command_prints_one_line_per_disagreement(seed_plan: Plan) -> None
     call_command("renstra", "check", stdout=out, stderr=err)
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == len(findings(seed_plan))
-    assert "1.06.01 | pagu 2026 vs jumlah pagu kegiatan | tertulis 5.922.678.740 | dihitung 6.309.020.690 | selisih +386.341.950" in lines
+    assert (
+        "1.06.01 | pagu 2026 vs jumlah pagu kegiatan | tertulis 5.922.678.740 | dihitung 6.309.020.690 | selisih +386.341.950"
+        in lines
+    )
     assert f"{len(lines)} ketidaksesuaian" in err.getvalue()

@@ -48,8 +48,12 @@ def secretariat() -> Any:
 
 
 def test_import_saves_every_filled_row(seed_plan: Plan, secretariat: Any) -> None:
-    content = _form(seed_plan, 2025, 1, {"1.06.01.2.01.0001": ("3", 1_500_000), "1.06.01.2.01": ("90%", None)})
-    saved = imports.import_realisations(actor=secretariat, plan=seed_plan, content=content, today=TODAY)
+    content = _form(
+        seed_plan, 2025, 1, {"1.06.01.2.01.0001": ("3", 1_500_000), "1.06.01.2.01": ("90%", None)}
+    )
+    saved = imports.import_realisations(
+        actor=secretariat, plan=seed_plan, content=content, today=TODAY
+    )
     assert saved == 3
     rows = Realisation.objects.filter(year=2025, quarter=1)
     assert {r.written for r in rows if r.indicator_id} == {"3", "90%"}
@@ -81,10 +85,14 @@ def test_bad_rows_come_back_and_nothing_is_saved(seed_plan: Plan, secretariat: A
 
 def test_a_locked_row_refuses_the_whole_file(seed_plan: Plan, secretariat: Any) -> None:
     sub = seed_plan.nodes.get(code="1.06.01.2.01.0001")
-    row = services.record_spending(actor=None, node=sub, year=2025, quarter=1, amount=5, today=TODAY)
+    row = services.record_spending(
+        actor=None, node=sub, year=2025, quarter=1, amount=5, today=TODAY
+    )
     row.status = Status.APPROVED
     row.save()
-    content = _form(seed_plan, 2025, 1, {"1.06.01.2.01": ("90%", None), "1.06.01.2.01.0001": ("3", 7)})
+    content = _form(
+        seed_plan, 2025, 1, {"1.06.01.2.01": ("90%", None), "1.06.01.2.01.0001": ("3", 7)}
+    )
     with pytest.raises(imports.RealisationImportFailed) as failed:
         imports.import_realisations(actor=secretariat, plan=seed_plan, content=content, today=TODAY)
     assert any("terkunci" in e.reason for e in failed.value.errors)
@@ -96,7 +104,9 @@ def test_not_an_xlsx(seed_plan: Plan) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="xlsx"):
-        imports.import_realisations(actor=None, plan=seed_plan, content=b"Kode;Tahun\n1;2", today=TODAY)
+        imports.import_realisations(
+            actor=None, plan=seed_plan, content=b"Kode;Tahun\n1;2", today=TODAY
+        )
 
 
 def test_import_command(seed_plan: Plan, tmp_path: Path) -> None:
@@ -124,16 +134,40 @@ def _approved(plan: Plan) -> None:
 def test_xlsx_exports_read_back(seed_plan: Plan, table: str, tmp_path: Path) -> None:
     _approved(seed_plan)
     path = tmp_path / f"{table}.xlsx"
-    call_command("renstra", "export", "--table", table, "--format", "xlsx", "--year", "2025", "--output", str(path), stdout=io.StringIO())
+    call_command(
+        "renstra",
+        "export",
+        "--table",
+        table,
+        "--format",
+        "xlsx",
+        "--year",
+        "2025",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
     wb = load_workbook(path)
     ws = wb.active
     assert ws is not None
     assert ws.merged_cells.ranges, "header cells are merged as on the official form"
     assert ws.freeze_panes is not None and ws.freeze_panes != "A1"
-    titles = {"4.3.2": "Tabel 4.3.2", "iku": "Tabel 4.1", "ikk": "Tabel 4.6", "e80": "E.80", "e81": "E.81", "tc29": "T-C.29"}
+    titles = {
+        "4.3.2": "Tabel 4.3.2",
+        "iku": "Tabel 4.1",
+        "ikk": "Tabel 4.6",
+        "e80": "E.80",
+        "e81": "E.81",
+        "tc29": "T-C.29",
+    }
     assert titles[table] in str(ws["A1"].value)
     if table == "4.3.2":
-        formats = {c.number_format for row in ws.iter_rows(min_row=7) for c in row if isinstance(c.value, int)}
+        formats = {
+            c.number_format
+            for row in ws.iter_rows(min_row=7)
+            for c in row
+            if isinstance(c.value, int)
+        }
         assert "#,##0" in formats
         values = [c.value for row in ws.iter_rows() for c in row]
         assert 121_981_063_728 in values and "1.06.01.2.0002" in values
@@ -143,7 +177,9 @@ def test_e80_figures_are_computed_from_approved_realisation(seed_plan: Plan) -> 
     sub = seed_plan.nodes.get(code="1.06.01.2.01.0001")
     ind = sub.indicators.get()
     for quarter, value in ((1, "2"), (2, "3")):
-        row = services.record_indicator_realisation(actor=None, indicator=ind, year=2025, quarter=quarter, written=value, today=TODAY)
+        row = services.record_indicator_realisation(
+            actor=None, indicator=ind, year=2025, quarter=quarter, written=value, today=TODAY
+        )
         row.status = Status.APPROVED
         row.save()
     sheet = sheets.e80(PlanData(seed_plan), 2025)
@@ -160,7 +196,19 @@ def test_e80_figures_are_computed_from_approved_realisation(seed_plan: Plan) -> 
 def test_pdf_exports_read_back(seed_plan: Plan, table: str, tmp_path: Path) -> None:
     _approved(seed_plan)
     path = tmp_path / f"{table}.pdf"
-    call_command("renstra", "export", "--table", table, "--format", "pdf", "--year", "2025", "--output", str(path), stdout=io.StringIO())
+    call_command(
+        "renstra",
+        "export",
+        "--table",
+        table,
+        "--format",
+        "pdf",
+        "--year",
+        "2025",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+    )
     reader = PdfReader(str(path))
     text = "".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) >= 1
@@ -172,10 +220,37 @@ def test_csv_export_of_the_plan_to_stdout(seed_plan: Plan, capsys: Any) -> None:
     call_command("renstra", "export", "--table", "4.3.2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     sub = next(r for r in rows if r["code"] == "1.06.01.2.01.0001")
-    assert sub["pagu_2025"] == "5950000" and sub["target_2025"] == "9" and sub["pagu_total"] == "64462100"
+    assert (
+        sub["pagu_2025"] == "5950000"
+        and sub["target_2025"] == "9"
+        and sub["pagu_total"] == "64462100"
+    )
 
 
 def test_sheet_csv_flattens_merged_headers(seed_plan: Plan) -> None:
     content = render.sheet_csv(sheets.tc29(PlanData(seed_plan), 2026)).decode()
     header = next(csv.reader(io.StringIO(content)))
     assert header[0] == "Kode" and "Target Renja" in header[5]
+
+
+def test_every_sheet_has_consistent_columns(seed_plan: Plan) -> None:
+    from sejahtera.planning.models import IndicatorKind
+    from sejahtera.planning.render import header_grid
+
+    data = PlanData(seed_plan)
+    for sheet in (
+        sheets.plan_table(data),
+        sheets.indicator_table(data, IndicatorKind.IKU, "4.1 (4.5)"),
+        sheets.indicator_table(data, IndicatorKind.IKK, "4.6"),
+        sheets.e80(data, 2027),
+        sheets.e81(data, 2026, 2),
+        sheets.tc29(data, 2026),
+    ):
+        # Every column has exactly one header cell at the bottom of its stack.
+        covered: dict[int, int] = {}
+        for r, c, head in header_grid(sheet):
+            for k in range(head.colspan):
+                covered[c + k] = max(covered.get(c + k, 0), r + head.rowspan)
+        assert sorted(covered) == list(range(sheet.width)), sheet.key
+        assert set(covered.values()) == {len(sheet.header)}, sheet.key
+        assert {len(row.cells) for row in sheet.rows} == {sheet.width}, sheet.key

@@ -70,27 +70,36 @@ def test_tree_and_iku_links(seed_plan: Plan) -> None:
     assert kegiatan.parent is not None and kegiatan.parent.code == "1.06.01"
     sub = Node.objects.get(plan=seed_plan, code="1.06.01.2.01.0001")
     assert sub.parent == kegiatan
-    sakip = Indicator.objects.filter(plan=seed_plan, kind=IndicatorKind.IKU, name="Nilai SAKIP Perangkat Daerah")
+    sakip = Indicator.objects.filter(
+        plan=seed_plan, kind=IndicatorKind.IKU, name="Nilai SAKIP Perangkat Daerah"
+    )
     assert sakip.count() == 2
     assert all(i.counterpart is not None and i.counterpart.node.code == "1.06.01" for i in sakip)
     assert Node.objects.get(plan=seed_plan, code="1.06.05.2.02").unit.code == "PFM"
     assert Node.objects.get(plan=seed_plan, code="1.06.05").unit.code == "LINJAMSOS"
 
 
-def test_reload_changes_nothing_and_changed_files_make_a_revision(seed_plan: Plan, tmp_path: Path) -> None:
+def test_reload_changes_nothing_and_changed_files_make_a_revision(
+    seed_plan: Plan, tmp_path: Path
+) -> None:
     again = load_plan(actor=None)
     assert not again.created and again.plan == seed_plan
     copy = tmp_path / "2025-2029"
     shutil.copytree(default_dir(), copy)
     path = copy / "t46-ikk.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"2025": "60"', '"2025": "65"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"2025": "60"', '"2025": "65"'), encoding="utf-8"
+    )
     revised = load_plan(actor=None, directory=copy, note="Perubahan target IKK")
     assert revised.created and revised.plan.revision == 1
     assert revised.plan.supersedes == seed_plan
     seed_plan.refresh_from_db()
     assert not seed_plan.is_current
     assert Plan.objects.filter(is_current=True).get() == revised.plan
-    assert Indicator.objects.filter(plan=seed_plan).count() == Indicator.objects.filter(plan=revised.plan).count()
+    assert (
+        Indicator.objects.filter(plan=seed_plan).count()
+        == Indicator.objects.filter(plan=revised.plan).count()
+    )
 
 
 def test_loading_a_folder_without_the_plan_table_fails_clearly(tmp_path: Path) -> None:

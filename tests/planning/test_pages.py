@@ -36,14 +36,20 @@ PAGES = [
 ]
 
 
-def _login(client: Client, role: str, unit: str | None = None, areas: list[str] | None = None) -> Any:
-    user = UserFactory(role=role, unit=Unit.objects.get(code=unit) if unit else None, area_codes=areas)
+def _login(
+    client: Client, role: str, unit: str | None = None, areas: list[str] | None = None
+) -> Any:
+    user = UserFactory(
+        role=role, unit=Unit.objects.get(code=unit) if unit else None, area_codes=areas
+    )
     client.force_login(user)
     return user
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
-def test_office_staff_read_every_page(client: Client, seed_plan: Plan, name: str, kwargs: dict[str, Any]) -> None:
+def test_office_staff_read_every_page(
+    client: Client, seed_plan: Plan, name: str, kwargs: dict[str, Any]
+) -> None:
     _login(client, Role.AUDITOR)
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200
@@ -89,11 +95,17 @@ def test_realisation_flow_through_the_pages(client: Client, seed_plan: Plan) -> 
     assert row.status == Status.SUBMITTED and row.entered_by == reporter
     # A kepala bidang of another unit cannot approve it; the head of office can.
     _login(client, Role.KEPALA_BIDANG)  # Linjamsos
-    client.post(reverse("planning:realisation_act"), {"tahun": 2025, "tw": 1, "action": "approve", "pilih": [row.pk]})
+    client.post(
+        reverse("planning:realisation_act"),
+        {"tahun": 2025, "tw": 1, "action": "approve", "pilih": [row.pk]},
+    )
     row.refresh_from_db()
     assert row.status == Status.SUBMITTED
     _login(client, Role.KEPALA_DINAS)
-    client.post(reverse("planning:realisation_act"), {"tahun": 2025, "tw": 1, "action": "approve", "pilih": [row.pk]})
+    client.post(
+        reverse("planning:realisation_act"),
+        {"tahun": 2025, "tw": 1, "action": "approve", "pilih": [row.pk]},
+    )
     row.refresh_from_db()
     assert row.status == Status.APPROVED
     reopen = reverse("planning:reopen", args=[row.pk])
@@ -109,7 +121,9 @@ def test_realisation_flow_through_the_pages(client: Client, seed_plan: Plan) -> 
 def test_other_units_cannot_open_the_entry_form(client: Client, seed_plan: Plan) -> None:
     _login(client, Role.OPERATOR_DINAS, "PFM")
     indicator = seed_plan.nodes.get(code="1.06.01.2.01.0001").indicators.get()
-    response = client.get(reverse("planning:enter_indicator", args=[indicator.pk]) + "?tahun=2025&tw=1")
+    response = client.get(
+        reverse("planning:enter_indicator", args=[indicator.pk]) + "?tahun=2025&tw=1"
+    )
     assert response.status_code == 403
 
 
@@ -142,7 +156,9 @@ def test_renja_pages(client: Client, seed_plan: Plan) -> None:
     url = reverse("planning:renja_item", args=[item.pk])
     page = client.post(url, {"written": "12", "reason": ""}).content.decode()
     assert "alasan" in page
-    assert client.post(url, {"written": "12", "reason": "Refocusing anggaran 2026"}).status_code == 302
+    assert (
+        client.post(url, {"written": "12", "reason": "Refocusing anggaran 2026"}).status_code == 302
+    )
     assert "Refocusing" in client.get(reverse("planning:renja", args=[2026])).content.decode()
 
 
@@ -155,10 +171,14 @@ def test_api_reads_and_writes(client: Client, seed_plan: Plan) -> None:
     assert "1.06.04.2.01.0001" in codes and len(plan["nodes"]) == 58
     indicator = seed_plan.nodes.get(code="1.06.01.2.01.0001").indicators.get()
     body = {"indicator_id": indicator.pk, "year": 2025, "quarter": 2, "value": "3"}
-    created = client.post("/api/renstra/realisasi", json.dumps(body), content_type="application/json", **auth)
+    created = client.post(
+        "/api/renstra/realisasi", json.dumps(body), content_type="application/json", **auth
+    )
     assert created.status_code == 201 and created.json()["status"] == "draft"
     body["quarter"] = 7
-    refused = client.post("/api/renstra/realisasi", json.dumps(body), content_type="application/json", **auth)
+    refused = client.post(
+        "/api/renstra/realisasi", json.dumps(body), content_type="application/json", **auth
+    )
     assert refused.status_code == 422 and "Triwulan" in json.dumps(refused.json())
     achievements = client.get("/api/renstra/capaian?tahun=2025&tw=4", **auth).json()
     assert any(a["code"] == "1.06.01.2.01.0001" for a in achievements)
@@ -169,7 +189,9 @@ def test_api_reads_and_writes(client: Client, seed_plan: Plan) -> None:
     auditor = UserFactory(role=Role.AUDITOR)
     _t2, token2 = issue_api_token(actor=auditor, user=auditor, name="uji")
     denied = client.post(
-        "/api/renstra/realisasi", json.dumps(body), content_type="application/json",
+        "/api/renstra/realisasi",
+        json.dumps(body),
+        content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token2}",
     )
     assert denied.status_code == 403

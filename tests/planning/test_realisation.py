@@ -35,10 +35,16 @@ def setup(grades: None) -> dict[str, Any]:
     return objs
 
 
-def _enter(s: dict[str, Any], quarter: int, value: str, year: int = 2025, actor: Any = None) -> Realisation:
+def _enter(
+    s: dict[str, Any], quarter: int, value: str, year: int = 2025, actor: Any = None
+) -> Realisation:
     return services.record_indicator_realisation(
-        actor=actor or s["reporter"], indicator=s["indicator"], year=year, quarter=quarter,
-        written=value, today=TODAY,
+        actor=actor or s["reporter"],
+        indicator=s["indicator"],
+        year=year,
+        quarter=quarter,
+        written=value,
+        today=TODAY,
     )
 
 
@@ -64,12 +70,16 @@ def test_reopen_needs_a_reason_and_is_recorded(setup: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         services.reopen(actor=s["head"], realisation=row, reason="salah")
     assert Reopening.objects.count() == 0
-    services.reopen(actor=s["head"], realisation=row, reason="Angka TW I salah ketik dari laporan desa")
+    services.reopen(
+        actor=s["head"], realisation=row, reason="Angka TW I salah ketik dari laporan desa"
+    )
     row.refresh_from_db()
     assert row.status == Status.DRAFT and row.approved_by is None
     assert Reopening.objects.get().reason.startswith("Angka TW I")
     assert _enter(s, 1, "32").written == "32"
-    reopened = AuditEvent.objects.filter(object_type="planning.realisation", object_repr__contains="dibuka kembali")
+    reopened = AuditEvent.objects.filter(
+        object_type="planning.realisation", object_repr__contains="dibuka kembali"
+    )
     assert reopened.count() == 1
 
 
@@ -111,7 +121,9 @@ def test_only_submitted_rows_are_approved(setup: dict[str, Any]) -> None:
         (2025, 1, "sepuluh", "bukan angka"),
     ],
 )
-def test_bad_input(setup: dict[str, Any], year: int, quarter: int, value: str, message: str | None) -> None:
+def test_bad_input(
+    setup: dict[str, Any], year: int, quarter: int, value: str, message: str | None
+) -> None:
     if message is None:
         assert _enter(setup, quarter, value, year=year).pk
         return
@@ -124,24 +136,39 @@ def test_spending_and_evidence(setup: dict[str, Any]) -> None:
     s = setup
     pdf = SimpleUploadedFile("bukti.pdf", b"%PDF-1.4 bukti", content_type="application/pdf")
     row = services.record_spending(
-        actor=s["reporter"], node=s["sub"], year=2025, quarter=1, amount=250_000,
-        files=[pdf], today=TODAY,
+        actor=s["reporter"],
+        node=s["sub"],
+        year=2025,
+        quarter=1,
+        amount=250_000,
+        files=[pdf],
+        today=TODAY,
     )
     assert row.evidence.count() == 1
     fake = SimpleUploadedFile("bukti.pdf", b"MZ not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError, match="bukan"):
         services.record_spending(
-            actor=s["reporter"], node=s["sub"], year=2025, quarter=2, amount=1, files=[fake], today=TODAY
+            actor=s["reporter"],
+            node=s["sub"],
+            year=2025,
+            quarter=2,
+            amount=1,
+            files=[fake],
+            today=TODAY,
         )
     assert not Realisation.objects.filter(quarter=2).exists()  # nothing half-saved
     with pytest.raises(ValidationError, match="negatif"):
-        services.record_spending(actor=s["reporter"], node=s["sub"], year=2025, quarter=3, amount=-5, today=TODAY)
+        services.record_spending(
+            actor=s["reporter"], node=s["sub"], year=2025, quarter=3, amount=-5, today=TODAY
+        )
 
 
 def test_reports_count_only_approved_realisation(setup: dict[str, Any]) -> None:
     s = setup
     rows = [_enter(s, q, v) for q, v in ((1, "20"), (2, "30"), (3, "25"))]
-    services.record_spending(actor=s["reporter"], node=s["sub"], year=2025, quarter=1, amount=400_000, today=TODAY)
+    services.record_spending(
+        actor=s["reporter"], node=s["sub"], year=2025, quarter=1, amount=400_000, today=TODAY
+    )
     services.submit(actor=s["reporter"], realisations=list(Realisation.objects.all()))
     services.approve(actor=s["head"], realisations=list(Realisation.objects.exclude(pk=rows[2].pk)))
     official = PlanData(s["plan"])
@@ -156,7 +183,9 @@ def test_reports_count_only_approved_realisation(setup: dict[str, Any]) -> None:
 
 def test_iku_is_recorded_on_its_plan_indicator(seed_plan: Any) -> None:
     head = UserFactory(role=Role.OPERATOR_DINAS, unit=Unit.objects.get(code="SEKRETARIAT"))
-    iku = seed_plan.indicators.filter(kind=IndicatorKind.IKU, name="Nilai SAKIP Perangkat Daerah").first()
+    iku = seed_plan.indicators.filter(
+        kind=IndicatorKind.IKU, name="Nilai SAKIP Perangkat Daerah"
+    ).first()
     row = services.record_indicator_realisation(
         actor=head, indicator=iku, year=2025, quarter=4, written="81,20 (A)", today=TODAY
     )

@@ -21,13 +21,6 @@ from sejahtera.common.exports import safe_cell
 from sejahtera.planning.sheets import Head, Sheet
 from sejahtera.planning.values import fmt_number
 
-LEVEL_STYLE = {
-    "urusan": "lvl-urusan",
-    "sasaran": "lvl-sasaran",
-    "program": "lvl-program",
-    "kegiatan": "lvl-kegiatan",
-    "subkegiatan": "lvl-sub",
-}
 FILL = {
     "success": "C6EFCE",
     "primary": "BDD7EE",
@@ -59,11 +52,15 @@ def page_rows(sheet: Sheet) -> list[tuple[str, list[Cell]]]:
         cells = []
         for i, (value, kind) in enumerate(zip(row.cells, sheet.kinds, strict=False)):
             css = "text-end text-nowrap" if kind in ("rupiah", "percent") else ""
+            if i == sheet.code_col:
+                css = "text-nowrap"
+            elif kind == "text" and 0 < i < sheet.freeze_cols:
+                css = "wide"
             colour = row.grade_colours.get(i)
             if colour:
                 css += f" grade grade-{colour}"
             cells.append(Cell(display(value, kind), css.strip()))
-        out.append((LEVEL_STYLE.get(row.level, ""), cells))
+        out.append((row.level, cells))
     return out
 
 
@@ -133,6 +130,24 @@ def to_xlsx(sheet: Sheet, *, user: Any = None) -> bytes:
     return buffer.getvalue()
 
 
+def column_widths(sheet: Sheet) -> list[str]:
+    """Relative widths for the printed table: names wide, figures narrow."""
+    weights = []
+    for i, kind in enumerate(sheet.kinds):
+        if i == sheet.code_col:
+            weights.append(2.6)
+        elif kind == "text" and 0 < i < sheet.freeze_cols:
+            weights.append(3.2)
+        elif kind == "rupiah":
+            weights.append(2.0)
+        elif kind == "percent":
+            weights.append(1.1)
+        else:
+            weights.append(1.4)
+    total = sum(weights)
+    return [f"{w / total * 100:.2f}%" for w in weights]
+
+
 def to_pdf(sheet: Sheet, *, user: Any = None) -> bytes:
     from weasyprint import HTML
 
@@ -141,8 +156,11 @@ def to_pdf(sheet: Sheet, *, user: Any = None) -> bytes:
         {
             "sheet": sheet,
             "rows": page_rows(sheet),
-            "stamp": _stamp(user),
+            # Shown in a CSS string: no quotes or backslashes.
+            "stamp": _stamp(user).replace('"', "'").replace("\\", "/"),
             "page_size": "A3 landscape" if sheet.width > 16 else "A4 landscape",
+            "font_size": "5pt" if sheet.width > 24 else "6.5pt",
+            "widths": column_widths(sheet),
         },
     )
     return bytes(HTML(string=html).write_pdf())

@@ -188,7 +188,7 @@ class PlanData:
             for quarter, amount in self._spent_rows(child, year).items():
                 total[quarter] += amount
                 found = True
-        if node.level == Level.SASARAN and not node.code:
+        if node.level == Level.SASARAN and not node.code and self.budgets.get(node.pk):
             for prog in self.programmes():
                 for quarter, amount in self._spent_rows(prog, year).items():
                     total[quarter] += amount

@@ -46,6 +46,7 @@ class Sheet:
     rows: list[Row]
     freeze_cols: int = 2
     notes: list[str] = field(default_factory=list)
+    code_col: int | None = None  # the column of nomenclature codes (printed unwrapped)
     landscape: bool = True
 
     @property
@@ -106,6 +107,7 @@ def plan_table(data: PlanData) -> Sheet:
         rows,
         freeze_cols=3,
         notes=[_("Nilai target dan pagu sebagaimana tertulis dalam dokumen Renstra.")],
+        code_col=0,
     )
 
 
@@ -114,7 +116,7 @@ def indicator_table(data: PlanData, kind: str, source: str | None = None) -> She
     indicators = data.kind(kind, source)
     header = [
         [
-            Head(_("No"), rowspan=2),
+            Head(_("No."), rowspan=2),
             Head(_("Indikator"), rowspan=2),
             Head(_("Satuan"), rowspan=2),
             Head(_("Baseline %(y)s") % {"y": data.plan.period_start - 1}, rowspan=2),
@@ -174,7 +176,7 @@ def e80(data: PlanData, year: int) -> Sheet:
     years = [y for y in plan.years if y <= year]
     header = [
         [
-            Head(_("No"), rowspan=3),
+            Head(_("No."), rowspan=3),
             Head(_("Sasaran"), rowspan=3),
             Head(_("Kode"), rowspan=3),
             Head(_("Program/Kegiatan"), rowspan=3),
@@ -214,7 +216,7 @@ def e80(data: PlanData, year: int) -> Sheet:
                 str(number) if first and node.level in (Level.PROGRAM, Level.SASARAN) else "",
                 node.sasaran if first else "",
                 node.code if first else "",
-                _label(node) if first else "",
+                node.name if first else "",
                 ind.name if ind else "",
                 ind.baseline if ind else "",
                 ind.end if ind else "",
@@ -268,6 +270,7 @@ def e80(data: PlanData, year: int) -> Sheet:
         rows,
         freeze_cols=5,
         notes=_notes(),
+        code_col=2,
     )
 
 
@@ -289,7 +292,7 @@ def e81(data: PlanData, year: int, quarter: int) -> Sheet:
     plan = data.plan
     header = [
         [
-            Head(_("No"), rowspan=3),
+            Head(_("No."), rowspan=3),
             Head(_("Sasaran"), rowspan=3),
             Head(_("Kode"), rowspan=3),
             Head(_("Program/Kegiatan"), rowspan=3),
@@ -314,9 +317,9 @@ def e81(data: PlanData, year: int, quarter: int) -> Sheet:
             Head(_("Unit penanggung jawab"), rowspan=3),
         ],
         [Head(ROMAN[q], colspan=2) for q in range(1, 5)],
-        [Head("K"), Head("Rp")] * 12,
+        [Head("K"), Head("Rp")] * 11,
     ]
-    kinds = ["text"] * 5 + ["text", "rupiah"] * 8 + ["text", "rupiah", "percent", "percent"]
+    kinds = ["text"] * 5 + ["text", "rupiah"] * 7 + ["text", "rupiah", "percent", "percent"]
     kinds += ["text", "rupiah", "percent", "percent", "text", "text"]
     rows: list[Row] = []
     number = 0
@@ -333,7 +336,7 @@ def e81(data: PlanData, year: int, quarter: int) -> Sheet:
                 str(number) if first and node.level in (Level.PROGRAM, Level.SASARAN) else "",
                 node.sasaran if first else "",
                 node.code if first else "",
-                _label(node) if first else "",
+                node.name if first else "",
                 ind.name if ind else "",
                 ind.end if ind else "",
                 data.pagu_sum(node, plan.years) if first else None,
@@ -380,6 +383,7 @@ def e81(data: PlanData, year: int, quarter: int) -> Sheet:
         rows,
         freeze_cols=5,
         notes=_notes(),
+        code_col=2,
     )
 
 
@@ -453,6 +457,7 @@ def tc29(data: PlanData, year: int) -> Sheet:
         rows,
         freeze_cols=3,
         notes=_notes(),
+        code_col=0,
     )
 
 

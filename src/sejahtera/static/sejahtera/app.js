@@ -31,3 +31,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// A "select all" box: <input type="checkbox" data-check-all="NAME"> ticks every enabled
+// checkbox named NAME in the same form.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var name = box && box.getAttribute && box.getAttribute("data-check-all");
+  if (!name || !box.form) {
+    return;
+  }
+  box.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (other) {
+    if (!other.disabled) {
+      other.checked = box.checked;
+    }
+  });
+});
