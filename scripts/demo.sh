@@ -10,4 +10,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
+
+# WeasyPrint (the PDF reports) needs Pango from Debian.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  if [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; then
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null \
+      || echo "Pango could not be installed: PDF reports will not work." >&2
+  fi
+fi
 exec .venv/bin/sejahtera demo "$@"

@@ -38,7 +38,11 @@ def test_head_approves_all_submitted_rows(live_server: Any, browser: Any, make_u
         indicator = plan.nodes.get(code=code).indicators.get()
         rows.append(
             services.record_indicator_realisation(
-                actor=reporter, indicator=indicator, year=2025, quarter=1, written=value,
+                actor=reporter,
+                indicator=indicator,
+                year=2025,
+                quarter=1,
+                written=value,
                 today=dt.date(2026, 11, 27),
             )
         )

@@ -195,3 +195,47 @@ def test_api_reads_and_writes(client: Client, seed_plan: Plan) -> None:
         HTTP_AUTHORIZATION=f"Bearer {token2}",
     )
     assert denied.status_code == 403
+
+
+def test_evidence_is_served_to_office_staff_only(client: Client, seed_plan: Plan) -> None:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sejahtera.planning import services
+
+    sub = seed_plan.nodes.get(code="1.06.01.2.01.0001")
+    row = services.record_spending(
+        actor=None,
+        node=sub,
+        year=2025,
+        quarter=1,
+        amount=10,
+        files=[SimpleUploadedFile("kuitansi.pdf", b"%PDF-1.4 kuitansi")],
+        today=dt.date(2026, 11, 27),
+    )
+    url = reverse("planning:evidence", args=[row.evidence.get().pk])
+    _login(client, Role.OPERATOR_DESA, areas=[DESA_A])
+    assert client.get(url).status_code == 403
+    _login(client, Role.AUDITOR)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action=Action.VIEW, object_repr="kuitansi.pdf").exists()
+
+
+def test_plan_page_lists_revisions(client: Client, seed_plan: Plan, tmp_path: Any) -> None:
+    import shutil
+
+    from sejahtera.planning.loader import default_dir, load_plan
+
+    copy = tmp_path / "2025-2029"
+    shutil.copytree(default_dir(), copy)
+    (copy / "t46-ikk.yaml").write_text(
+        (copy / "t46-ikk.yaml").read_text(encoding="utf-8").replace('"2026": "20"', '"2026": "25"'),
+        encoding="utf-8",
+    )
+    load_plan(actor=None, directory=copy, note="Perubahan Renstra 2026")
+    _login(client, Role.KEPALA_DINAS)
+    page = client.get(reverse("planning:plan")).content.decode()
+    assert "Riwayat perubahan Renstra (2)" in page and "Perubahan Renstra 2026" in page

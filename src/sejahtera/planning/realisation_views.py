@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,14 @@ from sejahtera.planning.forms import (
     ReopenForm,
     SpendingForm,
 )
-from sejahtera.planning.models import Indicator, IndicatorKind, Node, Realisation, Status
+from sejahtera.planning.models import (
+    Evidence,
+    Indicator,
+    IndicatorKind,
+    Node,
+    Realisation,
+    Status,
+)
 from sejahtera.planning.selectors import PlanData, realisations_for
 from sejahtera.planning.services import responsible_unit
 from sejahtera.planning.views import _default_quarter, _default_year, _int, _plan
@@ -264,6 +271,15 @@ def act(request: HttpRequest) -> HttpResponse:
         text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
     return redirect(_back(year, quarter))
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, to office staff only (the files may hold personal data)."""
+    plan = _plan(request)
+    item = get_object_or_404(Evidence, pk=pk, realisation__plan=plan)
+    audit.record(actor=request.user, action=Action.VIEW, obj=item, object_repr=item.name)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
 @login_required

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("realisasi/anggaran/<int:pk>/", realisation_views.enter_spending, name="enter_spending"),
     path("realisasi/<int:pk>/buka/", realisation_views.reopen, name="reopen"),
+    path("realisasi/bukti/<int:pk>/", realisation_views.evidence, name="evidence"),
     path("renja/<int:year>/", manage_views.work_plan, name="renja"),
     path("renja/<int:year>/buat/", manage_views.work_plan_create, name="renja_create"),
     path("renja/butir/<int:pk>/", manage_views.work_plan_item, name="renja_item"),

@@ -113,6 +113,9 @@ def plan_table(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "tab": "plan",
+            "revisions": plans_for(request.user)
+            .filter(office=plan.office, period_start=plan.period_start)
+            .order_by("-revision"),
             "total": checks.total_pagu(plan),
             "urusan_total": _urusan_total(data),
         },
