@@ -78,14 +78,14 @@ def realisation(request: HttpRequest) -> HttpResponse:
         for r in realisations_for(request.user, plan).filter(year=year, quarter=quarter)
     }
     leaves = {n.pk for n in data.nodes} - {n.parent_id for n in data.nodes if n.parent_id}
-    groups = []
+    groups: list[dict[str, Any]] = []
     for node, indicators in data.rows():
         unit = responsible_unit(node)
         if mine and unit is not None and unit.pk != getattr(request.user, "unit_id", None):
             continue
         editable = _may_edit(request.user, node)
         approvable = _may_approve(request.user, node)
-        lines = []
+        lines: list[dict[str, Any]] = []
         for ind in indicators:
             lines.append(
                 {
@@ -109,8 +109,10 @@ def realisation(request: HttpRequest) -> HttpResponse:
                 }
             )
     counts = {s.label: 0 for s in Status}
-    for row in existing.values():
-        counts[Status(row.status).label] += 1
+    for group in groups:
+        for line in group["lines"]:
+            if line["row"] is not None:
+                counts[Status(line["row"].status).label] += 1
     return render(
         request,
         "planning/realisation.html",
