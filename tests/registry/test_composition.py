@@ -92,6 +92,72 @@ def test_split_creates_a_new_kk(team: dict[str, Any], family: dict[str, Any]) ->
     ).end_reason.startswith("Pecah KK")
 
 
+@pytest.fixture
+def other_family() -> dict[str, Any]:
+    household = HouseholdFactory(desa_id=DESA_A, kk_number="3516010503150200")
+    head = PersonFactory(desa_id=DESA_A, sex="P")
+    add_member(head, household, "kepala")
+    return {"household": household, "head": head}
+
+
+def test_member_joins_another_registered_kk(
+    team: dict[str, Any],  # noqa: F811
+    family: dict[str, Any],
+    other_family: dict[str, Any],
+) -> None:
+    proposal = _submit(
+        team,
+        family,
+        {
+            "members": [{"person": family["son"].pk, "relation": "pasangan", "to": "join"}],
+            "join_kk": "3516010503150200",
+        },
+    )
+    assert proposal.payload_summary.endswith("1 pindah ke KK 3516010503150200")
+    through(team, proposal)
+    target = other_family["household"]
+    assert set(
+        target.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
+    ) == {(other_family["head"].pk, "kepala"), (family["son"].pk, "pasangan")}
+    old = Membership.objects.get(person=family["son"], household=family["household"])
+    assert old.end_date is not None and "Pindah ke KK 3516010503150200" in old.end_reason
+    assert family["household"].memberships.filter(end_date__isnull=True).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("join_kk", "relation", "message"),
+    [
+        ("", "anak", "Isi nomor KK tujuan"),
+        ("3516010503159999", "anak", "belum terdaftar"),
+        ("3516010503150200", "kepala", "tepat satu kepala keluarga (diusulkan 2)"),
+        ("OWN", "anak", "KK tujuan sama dengan KK ini"),
+        ("3516020503150300", "anak", "ada di desa lain"),
+    ],
+)
+def test_bad_joins_are_refused(
+    team: dict[str, Any],  # noqa: F811
+    family: dict[str, Any],
+    other_family: dict[str, Any],
+    join_kk: str,
+    relation: str,
+    message: str,
+) -> None:
+    HouseholdFactory(desa_id="35.16.02.2001", kk_number="3516020503150300")
+    if join_kk == "OWN":
+        join_kk = family["household"].kk_number
+    with pytest.raises(ValidationError) as caught:
+        _submit(
+            team,
+            family,
+            {
+                "members": [{"person": family["son"].pk, "relation": relation, "to": "join"}],
+                "join_kk": join_kk,
+            },
+        )
+    assert any(message in m for m in caught.value.messages), caught.value.messages
+    assert not family["household"].proposals.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "new_household", "message"),
     [
@@ -135,7 +201,7 @@ def test_composition_page(team: dict[str, Any], family: dict[str, Any], login: A
     }
     refused = client.post(url, {**form, "reason": "x"})
     assert refused.status_code == 200 and "tepat satu kepala keluarga" in refused.text
-    form |= {f"split_{family['son'].pk}": "on", f"split_{family['dil'].pk}": "on"}
+    form |= {f"to_{family['son'].pk}": "new", f"to_{family['dil'].pk}": "new"}
     done = client.post(
         url, {**form, "baru-kk_number": "3516010503150125", "reason": "Anak menikah"}
     )

@@ -98,6 +98,38 @@ def test_assessment_form_creates_a_proposal(client: Client, make_user: Any) -> N
     assert not PpksAssessment.objects.exists()  # only once approved
 
 
+def test_household_assessment_form(client: Client, make_user: Any) -> None:
+    from tests.registry.factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    page = client.get(f"/registri/keluarga/{household.pk}/").content.decode()
+    assert "KELUARGA_BERUMAH_TIDAK_LAYAK_HUNI" in page  # the household categories are offered
+    assert "LANJUT_USIA_TERLANTAR" not in page
+    rtlh = PpksCategory.objects.get(code="KELUARGA_BERUMAH_TIDAK_LAYAK_HUNI")
+    url = f"/registri/keluarga/{household.pk}/ppks/?kategori={rtlh.code}"
+    missing = client.post(url, {"assessed_on": "2026-11-01"})
+    assert missing.status_code == 200 and not Proposal.objects.exists()
+    response = client.post(
+        url, {"criteria": [rtlh.criteria.first().pk], "assessed_on": "2026-11-01"}
+    )
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.household == household and proposal.person is None
+    assert proposal.payload["category"] == rtlh.code
+    # A person-only category cannot be opened for a household.
+    lut = PpksCategory.objects.get(code="LANJUT_USIA_TERLANTAR")
+    assert (
+        client.get(f"/registri/keluarga/{household.pk}/ppks/?kategori={lut.code}").status_code
+        == 404
+    )
+    # Another village's household is not found.
+    other = HouseholdFactory(desa_id="35.16.02.2001", kk_number="3516020503150001")
+    assert (
+        client.get(f"/registri/keluarga/{other.pk}/ppks/?kategori={rtlh.code}").status_code == 404
+    )
+
+
 def test_categories_page(client: Client, make_user: Any) -> None:
     client.force_login(make_user(Role.PENDAMPING, [DESA_A]))
     body = client.get("/registri/ppks/").content.decode()

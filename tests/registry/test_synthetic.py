@@ -4,6 +4,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.db import models
 
 from sejahtera.common.nik import check_nik
 from sejahtera.registry.choices import Relation
@@ -59,3 +60,43 @@ def test_saved_population_is_valid_against_real_areas() -> None:
     person = Person.objects.first()
     assert person is not None
     assert check_nik(person.nik or "", region_exists=kecamatan_exists, today=TODAY).ok
+
+
+@pytest.mark.django_db
+def test_ppks_assessments_at_the_scale_of_the_ikk_baselines() -> None:
+    from sejahtera.registry.models import PpksAssessment
+    from sejahtera.registry.rules import category_refusals
+
+    population = generate(persons=22_000, desa_codes=[DESA_A, DESA_B], seed=5, today=TODAY)
+    save(population)
+    # 22,000 persons are 2 % of 1.1 million: 1,014 × 0.02 ≈ 20 neglected children.
+    counts = dict(
+        PpksAssessment.objects.filter(person__isnull=False)
+        .values_list("category__code")
+        .annotate(n=models.Count("id"))
+    )
+    assert counts["ANAK_TERLANTAR"] == 20
+    assert counts["PENYANDANG_DISABILITAS"] == 5  # 229 × 0.02
+    assert counts["LANJUT_USIA_TERLANTAR"] == 1  # 64 × 0.02
+    households = PpksAssessment.objects.filter(household__isnull=False)
+    # Every desil-1 household of the population as generated (the injected duplicates' new
+    # KKs, added after, are copies and are not assessed).
+    duplicate_kks = {
+        population.households[h].pk
+        for h, p, _r in population.links
+        if p in {d for d, _o, _w in population.duplicates}
+    }
+    assert households.count() == sum(
+        1 for h in population.households if h.desil == 1 and h.pk not in duplicate_kks
+    )
+    assert set(households.values_list("household__desil", flat=True)) == {1}
+    for assessment in PpksAssessment.objects.select_related("category", "person", "household"):
+        # Every synthetic assessment meets its category's computable conditions and ticks
+        # a criterion of its own category.
+        assert not category_refusals(
+            category=assessment.category,
+            person=assessment.person,
+            household=assessment.household,
+            on=assessment.assessed_on,
+        )
+        assert {c.category_id for c in assessment.criteria_met.all()} == {assessment.category_id}

@@ -277,7 +277,14 @@ def change_form_class(model: type[Any], fields: list[str]) -> Any:
 
 
 class CompositionForm(forms.Form):
-    """The members of one KK with their relation and whether they leave to form a new KK."""
+    """The members of one KK with their relation and where each goes: stays, leaves to form
+    a new KK (pecah KK), or joins another KK already registered in the desa."""
+
+    DESTINATIONS = [
+        ("same", _("Tetap di KK ini")),
+        ("new", _("Pindah ke KK baru (pecah KK)")),
+        ("join", _("Pindah ke KK lain yang sudah terdaftar")),
+    ]
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,10 +296,17 @@ class CompositionForm(forms.Form):
                 choices=choices.Relation.choices,
                 initial=membership.relation,
             )
-            self.fields[f"split_{person.pk}"] = forms.BooleanField(
-                label=_("%(name)s pindah ke KK baru (pecah KK)") % {"name": person.name},
+            self.fields[f"to_{person.pk}"] = forms.ChoiceField(
+                label=_("%(name)s: tujuan") % {"name": person.name},
+                choices=self.DESTINATIONS,
+                initial="same",
                 required=False,
             )
+        self.fields["join_kk"] = forms.CharField(
+            label=_("Nomor KK tujuan (bila ada yang pindah ke KK lain di desa ini)"),
+            max_length=16,
+            required=False,
+        )
 
     def changes(self) -> list[dict[str, Any]]:
         c = self.cleaned_data
@@ -300,7 +314,7 @@ class CompositionForm(forms.Form):
             {
                 "person": m.person_id,
                 "relation": c[f"relation_{m.person_id}"],
-                "to": "new" if c.get(f"split_{m.person_id}") else "same",
+                "to": c.get(f"to_{m.person_id}") or "same",
             }
             for m in self.members
         ]

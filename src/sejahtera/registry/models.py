@@ -306,11 +306,14 @@ class PpksAssessment(models.Model):
     criteria_met = models.ManyToManyField(
         PpksCriterion, verbose_name=_("kriteria terpenuhi"), blank=True
     )
+    # Empty for assessments that came from outside lists or the synthetic population.
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penilai"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
     )
     assessed_on = models.DateField(_("tanggal penilaian"))
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
@@ -483,10 +486,17 @@ class Proposal(models.Model):
         if self.kind == ProposalKind.COMPOSITION:
             changes = data.get("members") or []
             split = sum(1 for c in changes if c.get("to") == "new")
-            return f"{subject}: " + (
+            joined = sum(1 for c in changes if c.get("to") == "join")
+            summary = f"{subject}: " + (
                 gettext("%(n)d anggota, %(split)d pindah ke KK baru")
                 % {"n": len(changes), "split": split}
             )
+            if joined:
+                summary += ", " + (
+                    gettext("%(n)d pindah ke KK %(kk)s")
+                    % {"n": joined, "kk": data.get("join_kk", "")}
+                )
+            return summary
         return f"{subject}: {data.get('category', '')}"
 
 

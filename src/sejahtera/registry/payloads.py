@@ -293,8 +293,9 @@ def check_payload(
 
 
 def _composition_errors(payload: dict[str, Any], household: Household | None) -> list[str]:
-    """A new composition of one household: members' new relations, and members who leave
-    to form a new KK (pecah KK). Each resulting household has exactly one head."""
+    """A new composition of one household: members' new relations, members who leave to form
+    a new KK (pecah KK), and members who join another KK already registered in the same desa.
+    Each resulting household has exactly one head."""
     if household is None:
         return [_("Pilih keluarga yang susunannya diubah.")]
     errors: list[str] = []
@@ -302,7 +303,9 @@ def _composition_errors(payload: dict[str, Any], household: Household | None) ->
         household.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
     )
     changes = payload.get("members") or []
-    stays, leaves = dict(current), {}
+    stays: dict[int, str] = dict(current)
+    leaves: dict[int, str] = {}
+    joins: dict[int, str] = {}
     changed = False
     for change in changes:
         person_id, relation, to = change.get("person"), change.get("relation"), change.get("to")
@@ -313,25 +316,41 @@ def _composition_errors(payload: dict[str, Any], household: Household | None) ->
             continue
         if relation not in choices.Relation.values:
             errors.append(_("Hubungan keluarga tidak sah: %(value)s") % {"value": relation})
-        if to not in ("same", "new"):
-            errors.append(_("Tujuan anggota harus KK ini atau KK baru."))
+        if to not in ("same", "new", "join"):
+            errors.append(_("Tujuan anggota harus KK ini, KK baru, atau KK lain yang terdaftar."))
             continue
-        if to == "new":
+        if to in ("new", "join"):
             del stays[person_id]
-            leaves[person_id] = relation
+            (leaves if to == "new" else joins)[person_id] = relation
             changed = True
         else:
             stays[person_id] = relation
             changed = changed or current[person_id] != relation
     if not errors and not changed:
         errors.append(_("Susunan yang diusulkan sama dengan yang tercatat."))
-    for members, label in ((stays, _("KK ini")), (leaves, _("KK baru"))):
+    target = None
+    if joins:
+        target, target_errors = _join_target(payload.get("join_kk"), household)
+        errors.extend(target_errors)
+    groups = [(stays, _("KK ini")), (leaves, _("KK baru"))]
+    if target is not None:
+        existing = dict(
+            target.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
+        )
+        groups.append(({**existing, **joins}, _("KK %(kk)s") % {"kk": target.kk_number}))
+    for members, label in groups:
         heads = sum(1 for relation in members.values() if relation == choices.Relation.HEAD)
         if members and heads != 1:
             errors.append(
                 _("%(kk)s harus punya tepat satu kepala keluarga (diusulkan %(n)d).")
                 % {"kk": label, "n": heads}
             )
+    if not stays and not errors:
+        errors.append(
+            _(
+                "Paling sedikit satu anggota tetap di KK ini; usulkan penghapusan bila KK ini berakhir."
+            )
+        )
     if leaves:
         data = payload.get("new_household") or {}
         _choice(HOUSEHOLD_FIELDS, data, errors)
@@ -343,3 +362,24 @@ def _composition_errors(payload: dict[str, Any], household: Household | None) ->
             if Household.objects.filter(kk_number=kk).exists():
                 errors.append(_("Nomor KK %(kk)s sudah terdaftar.") % {"kk": kk})
     return errors
+
+
+def _join_target(kk: Any, household: Household) -> tuple[Household | None, list[str]]:
+    """The registered KK that members join: in the same desa, and not this one."""
+    kk = str(kk or "").strip()
+    if not kk:
+        return None, [_("Isi nomor KK tujuan untuk anggota yang pindah ke KK lain.")]
+    target = Household.objects.filter(kk_number=kk).first()
+    if target is None:
+        return None, [_("KK %(kk)s belum terdaftar; pilih “KK baru” untuk pecah KK.") % {"kk": kk}]
+    if target.pk == household.pk:
+        return None, [_("KK tujuan sama dengan KK ini.")]
+    if target.desa_id != household.desa_id:
+        return None, [
+            _(
+                "KK %(kk)s ada di desa lain. Pindah antardesa diusulkan sebagai penghapusan "
+                "(pindah) di desa asal dan anggota baru di desa tujuan."
+            )
+            % {"kk": kk}
+        ]
+    return target, []

@@ -280,6 +280,8 @@ def propose_composition(request: HttpRequest, pk: int) -> HttpResponse:
         payload: dict[str, Any] = {"members": changes}
         if any(c["to"] == "new" for c in changes):
             payload["new_household"] = new_kk.payload()
+        if any(c["to"] == "join" for c in changes):
+            payload["join_kk"] = form.cleaned_data["join_kk"].strip()
         done = submit_from_form(
             request,
             form,

@@ -2,7 +2,8 @@
 Every person is invented (Faker's id_ID locale); NIKs and KK numbers are consistent with the
 desa's kecamatan, the birth date and the sex, and unique.
 
-Also: disability prevalence, national-programme participation at the scale of Tabel 2.4.3
+Also: disability prevalence, PPKS assessments (see PPKS_PER_1_1_MILLION), national-programme
+participation at the scale of Tabel 2.4.3
 (per 1.1 million people about 30,000 PKH families, 69,000 Sembako families and 393,000 PBI-JK
 persons, chosen among the lower desil), and a set of injected duplicates (the same person
 registered again in another KK with a typo in the name, a swapped birth day and month, or a
@@ -31,7 +32,14 @@ from sejahtera.registry.choices import (
     Severity,
 )
 from sejahtera.registry.imports.layout import FIELD_KEYS
-from sejahtera.registry.models import Household, Membership, Participation, Person
+from sejahtera.registry.models import (
+    Household,
+    Membership,
+    Participation,
+    Person,
+    PpksAssessment,
+    PpksCategory,
+)
 
 # Household sizes (share of households), mean about 3.1 persons as in Mojokerto
 # (1.1 million people in ~350,000 households).
@@ -50,6 +58,11 @@ class Population:
     pbi_jk: set[int] = field(default_factory=set)
     # Injected duplicates: (duplicate person index, original person index, what was altered).
     duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    # PPKS assessments: (category code, person index) and (category code, household index).
+    ppks_persons: list[tuple[str, int]] = field(default_factory=list)
+    ppks_households: list[tuple[str, int]] = field(default_factory=list)
+    # The date the population describes (ages and PPKS assessments are as of this day).
+    as_of: dt.date = field(default_factory=dt.date.today)
 
 
 # Tabel 2.4.3 scale per 1.1 million people: 30,000 PKH and 69,000 Sembako families among
@@ -58,6 +71,25 @@ PKH_SHARE_DESIL_1_3 = 30_000 / (350_000 * 0.39)
 SEMBAKO_SHARE_DESIL_1_4 = 69_000 / (350_000 * 0.50)
 PBI_SHARE_DESIL_1_5 = 393_000 / (1_100_000 * 0.60)
 DISABILITY_RATE = 0.02
+# PPKS assessed per 1.1 million people, at the scale of the 2024 baselines of the office's
+# IKK (Tabel 4.6, seed lines 11183-11213: persons given basic social rehabilitation outside
+# institutions). The seed's own PPKS counts (Tabel 2.3.1) are a picture missing from its text.
+# "Gelandangan dan pengemis" (15) is one IKK; each of the 15 is drawn as one or the other.
+PPKS_PER_1_1_MILLION = {
+    "PENYANDANG_DISABILITAS": 229,
+    "ANAK_TERLANTAR": 1014,
+    "LANJUT_USIA_TERLANTAR": 64,
+    "GELANDANGAN|PENGEMIS": 15,
+}
+# Who can be drawn for each: (minimum age, maximum age, highest household desil).
+PPKS_CANDIDATES = {
+    "PENYANDANG_DISABILITAS": (0, 150, 4),
+    "ANAK_TERLANTAR": (5, 17, 2),
+    "LANJUT_USIA_TERLANTAR": (60, 150, 2),
+    "GELANDANGAN|PENGEMIS": (18, 59, 1),
+}
+# Our assumption, not a seed figure: every desil-1 household is assessed as fakir miskin.
+FAKIR_MISKIN_MAX_DESIL = 1
 DUPLICATE_RATE = 0.005
 OCCUPATIONS = (
     "PETANI",
@@ -90,7 +122,7 @@ def generate(
     fake = Faker("id_ID")
     fake.seed_instance(seed)
     today = today or dt.date.today()
-    population = Population()
+    population = Population(as_of=today)
     nik_serials: Counter[tuple[str, dt.date, str]] = Counter()
     kk_serials: Counter[tuple[str, dt.date]] = Counter()
     sizes, weights = zip(*SIZES.items(), strict=True)
@@ -188,8 +220,37 @@ def generate(
             members += 1
         if pbi:
             population.pbi_jk.update(range(first_member, len(population.persons)))
+    _draw_ppks(population, rng, today)
     _inject_duplicates(population, rng, fake, today, int(len(population.persons) * duplicates))
     return population
+
+
+def _draw_ppks(population: Population, rng: random.Random, today: dt.date) -> None:
+    """Choose the persons and households with a PPKS assessment (see PPKS_PER_1_1_MILLION)."""
+    desil_of = {p: population.households[h].desil or 10 for h, p, _r in population.links}
+    scale = len(population.persons) / 1_100_000
+    for key, per_district in PPKS_PER_1_1_MILLION.items():
+        low, high, max_desil = PPKS_CANDIDATES[key]
+        candidates = []
+        for index, person in enumerate(population.persons):
+            if desil_of.get(index, 10) > max_desil or person.birth_date is None:
+                continue
+            if key == "PENYANDANG_DISABILITAS" and not person.disability_type:
+                continue
+            age = (
+                today.year
+                - person.birth_date.year
+                - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+            )
+            if low <= age <= high:
+                candidates.append(index)
+        count = min(len(candidates), round(per_district * scale))
+        for index in rng.sample(candidates, count):
+            code = rng.choice(key.split("|"))
+            population.ppks_persons.append((code, index))
+    for index, household in enumerate(population.households):
+        if (household.desil or 10) <= FAKIR_MISKIN_MAX_DESIL:
+            population.ppks_households.append(("FAKIR_MISKIN", index))
 
 
 def _education(rng: random.Random, age: int) -> str:
@@ -357,6 +418,36 @@ def save(population: Population, *, start: dt.date | None = None) -> None:
                 source=source,
             )
             for p in sorted(population.pbi_jk)
+        ],
+        batch_size=2000,
+    )
+    _save_ppks(population, population.as_of)
+
+
+def _save_ppks(population: Population, on: dt.date) -> None:
+    categories = {c.code: c for c in PpksCategory.objects.prefetch_related("criteria")}
+    wanted = [
+        *((code, population.persons[i].pk, None) for code, i in population.ppks_persons),
+        *((code, None, population.households[i].pk) for code, i in population.ppks_households),
+    ]
+    assessments = [
+        PpksAssessment(
+            category=categories[code],
+            person_id=person_id,
+            household_id=household_id,
+            assessed_on=on,
+            notes="Data sintetis",
+        )
+        for code, person_id, household_id in wanted
+        if code in categories
+    ]
+    PpksAssessment.objects.bulk_create(assessments, batch_size=2000)
+    through = PpksAssessment.criteria_met.through
+    through.objects.bulk_create(
+        [
+            through(ppksassessment_id=a.pk, ppkscriterion_id=criterion.pk)
+            for a in assessments
+            for criterion in list(categories[a.category.code].criteria.all())[:1]
         ],
         batch_size=2000,
     )

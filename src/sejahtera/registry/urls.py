@@ -9,6 +9,7 @@ urlpatterns = [
     path("penduduk/<int:pk>/ppks/", views.person_assess, name="person_assess"),
     path("keluarga/", views.HouseholdListView.as_view(), name="household_list"),
     path("keluarga/<int:pk>/", views.household_detail, name="household_detail"),
+    path("keluarga/<int:pk>/ppks/", views.household_assess, name="household_assess"),
     path("ppks/", views.ppks_categories, name="ppks_categories"),
     path("impor/", import_views.import_start, name="import_start"),
     path("impor/kolom/", import_views.import_mapping, name="import_mapping"),

@@ -15,7 +15,7 @@ from sejahtera.common.views import ScopedListView
 from sejahtera.registry import selectors
 from sejahtera.registry.filtersets import HouseholdFilterSet, PersonFilterSet
 from sejahtera.registry.forms import AssessmentForm
-from sejahtera.registry.models import Person, ProposalKind
+from sejahtera.registry.models import Household, Person, ProposalKind
 from sejahtera.registry.proposal_views import submit_from_form
 from sejahtera.registry.tables import HouseholdTable, PersonTable
 
@@ -88,6 +88,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.assessment_history(household=household),
             "participations": selectors.participations_of(household=household),
             "can_propose": can(request.user, Cap.PROPOSE),
+            "categories": selectors.ppks_categories().filter(subject__in=["household", "either"]),
             "trail": events_about("registry.household", str(household.pk))[:50]
             if can(request.user, Cap.VIEW_AUDIT)
             else None,
@@ -95,23 +96,31 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
-    """Propose a PPKS assessment; it takes effect when the proposal is approved."""
-    require(request.user, Cap.PROPOSE)
-    person = _person(request, pk)
-    category = selectors.ppks_categories().filter(code=request.GET.get("kategori", "")).first()
+def _assess(
+    request: HttpRequest, *, person: Person | None = None, household: Household | None = None
+) -> HttpResponse:
+    """Propose a PPKS assessment of a person or a household; it takes effect when the
+    proposal is approved."""
+    subjects = ["person", "either"] if person is not None else ["household", "either"]
+    category = (
+        selectors.ppks_categories()
+        .filter(code=request.GET.get("kategori", ""), subject__in=subjects)
+        .first()
+    )
     if category is None:
-        raise Http404(_("Pilih kategori PPKS."))
+        raise Http404(_("Pilih kategori PPKS yang berlaku untuk sasaran ini."))
     form = AssessmentForm(request.POST or None, category=category)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
+        subject = person or household
+        assert subject is not None
         done = submit_from_form(
             request,
             form,
             kind=ProposalKind.PPKS,
-            desa=person.desa,
+            desa=subject.desa,
             person=person,
+            household=household,
             payload={
                 "category": category.code,
                 "criteria": [criterion.order for criterion in c["criteria"]],
@@ -124,8 +133,25 @@ def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             return done
     return render(
-        request, "registry/assess.html", {"person": person, "category": category, "form": form}
+        request,
+        "registry/assess.html",
+        {"person": person, "household": household, "category": category, "form": form},
     )
+
+
+@login_required
+def person_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Cap.PROPOSE)
+    return _assess(request, person=_person(request, pk))
+
+
+@login_required
+def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Cap.PROPOSE)
+    household = selectors.households_for(request.user).filter(pk=pk).first()
+    if household is None:
+        raise Http404(_("Keluarga tidak ditemukan."))
+    return _assess(request, household=household)
 
 
 @login_required

@@ -317,7 +317,8 @@ def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
 
 def _recompose(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
     """End the memberships that change and start new ones (in this KK with a new relation,
-    or in a new KK split from it); the old memberships stay as history."""
+    in a new KK split from it, or in another registered KK of the desa); the old memberships
+    stay as history."""
     household = proposal.household
     assert household is not None
     changes = proposal.payload["members"]
@@ -340,19 +341,24 @@ def _recompose(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]
         .select_for_update()
         .select_related("person")
     }
+    joined = None
+    if any(change["to"] == "join" for change in changes):
+        joined = Household.objects.select_for_update().get(kk_number=proposal.payload["join_kk"])
     moved = []
     for change in changes:
         membership = current[change["person"]]
-        target = new_household if change["to"] == "new" else household
+        target = {"new": new_household, "join": joined}.get(change["to"], household)
         assert target is not None
         if target == household and membership.relation == change["relation"]:
             continue
         membership.end_date = today
         membership.end_reason = (
             _("Pecah KK (usulan #%(id)d)")
-            if target != household
+            if target == new_household
+            else _("Pindah ke KK %(kk)s (usulan #%(id)d)")
+            if target == joined
             else _("Perubahan susunan keluarga (usulan #%(id)d)")
-        ) % {"id": proposal.pk}
+        ) % {"id": proposal.pk, "kk": target.kk_number}
         membership.save(update_fields=["end_date", "end_reason"])
         Membership.objects.create(
             person_id=membership.person_id,
