@@ -30,7 +30,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
+from sejahtera.accounts.models import User  # noqa: E402
+from sejahtera.accounts.reference import load as load_units  # noqa: E402
+from sejahtera.accounts.roles import Role  # noqa: E402
 from sejahtera.planning import checks, render, sheets  # noqa: E402
 from sejahtera.planning.demo import synthetic_realisation  # noqa: E402
 from sejahtera.planning.loader import load_plan  # noqa: E402
@@ -52,6 +56,7 @@ def timed(label: str, fn: Callable[[], Any], repeat: int = 5) -> Any:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     Realisation.objects.all().delete()
     Plan.objects.all().delete()
     load_grades(stdout=io.StringIO())
@@ -77,6 +82,20 @@ def main() -> None:
     e80 = sheets.e80(data, 2029)
     timed("E.80 .xlsx", lambda: render.to_xlsx(e80))
     timed("E.80 PDF (WeasyPrint)", lambda: render.to_pdf(e80), repeat=3)
+    client = Client()
+    load_units(stdout=io.StringIO())
+    user = User.objects.filter(username="bench_kadis").first() or User.objects.create_user(
+        username="bench_kadis", full_name="Bench", role=Role.KEPALA_DINAS
+    )
+    client.force_login(user)
+    for label, url in (
+        ("page: dashboard", "/renstra/?tahun=2029"),
+        ("page: E.80 to 2029", "/renstra/evaluasi/e80/?tahun=2029"),
+        ("page: E.81 2029 TW IV", "/renstra/evaluasi/e81/?tahun=2029&tw=4"),
+        ("page: consistency", "/renstra/konsistensi/"),
+        ("page: realisation 2029 TW IV", "/renstra/realisasi/?tahun=2029&tw=4&unit=semua"),
+    ):
+        timed(label, lambda url=url: client.get(url, HTTP_HOST="localhost"))
 
 
 if __name__ == "__main__":

@@ -326,17 +326,18 @@ def load_plan(*, actor: Any, directory: Path | None = None, note: str = "") -> L
     """Load the transcribed plan in `directory` as the office's current Renstra."""
     require(actor, Cap.PLAN_MANAGE)
     directory = directory or default_dir()
+    office = settings.OFFICE_NAME
+    sha = digest(directory) if directory.is_dir() else ""
+    unchanged = Plan.objects.filter(office=office, is_current=True, source_sha256=sha).first()
+    if sha and unchanged is not None:
+        return LoadResult(plan=unchanged, created=False)
     docs = _read(directory)
     start, end = _period(docs)
-    office = settings.OFFICE_NAME
-    sha = digest(directory)
     current = (
         Plan.objects.select_for_update()
         .filter(office=office, period_start=start, is_current=True)
         .first()
     )
-    if current is not None and current.source_sha256 == sha:
-        return LoadResult(plan=current, created=False)
     t432 = [doc for name, doc in docs.items() if name.startswith("t432")]
     years = sorted(
         {
