@@ -43,6 +43,7 @@ class Cap(StrEnum):
     PLAN_REPORT = "plan_report"  # enter quarterly realisation for the user's unit
     PLAN_APPROVE = "plan_approve"  # approve (lock) and reopen realisation of the user's unit
     PLAN_MANAGE = "plan_manage"  # load the plan, set how indicators are computed, edit the Renja
+    MANAGE_PROGRAMS = "manage_programs"  # edit programmes' eligibility rules
 
 
 _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
@@ -59,6 +60,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.IMPORT,
             Cap.PLAN_VIEW,
             Cap.PLAN_MANAGE,
+            Cap.MANAGE_PROGRAMS,
         }
     ),
     Role.KEPALA_DINAS: frozenset(

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sejahtera.accounts",
     "sejahtera.registry",
     "sejahtera.planning",
+    "sejahtera.programs",
     "sejahtera.audit",
     "sejahtera.jobs",
     "sejahtera.reports",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("wilayah/", include("sejahtera.wilayah.urls")),
     path("registri/", include("sejahtera.registry.urls")),
     path("renstra/", include("sejahtera.planning.urls")),
+    path("program/", include("sejahtera.programs.urls")),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
     path("", include("sejahtera.reports.urls")),

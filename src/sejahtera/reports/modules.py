@@ -33,6 +33,7 @@ MODULES = [
         "bansos",
         _("Program Bantuan"),
         _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran."),
+        "programs:list",
     ),
     Module(
         "layanan",
