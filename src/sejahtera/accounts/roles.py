@@ -44,6 +44,7 @@ class Cap(StrEnum):
     PLAN_APPROVE = "plan_approve"  # approve (lock) and reopen realisation of the user's unit
     PLAN_MANAGE = "plan_manage"  # load the plan, set how indicators are computed, edit the Renja
     MANAGE_PROGRAMS = "manage_programs"  # edit programmes' eligibility rules
+    PREPARE_CYCLE = "prepare_cycle"  # prepare and verify a programme cycle's list
 
 
 _ALL_READ = {Cap.VIEW, Cap.EXPORT, Cap.USE_API}
@@ -76,7 +77,15 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
         }
     ),
     Role.KEPALA_BIDANG: frozenset(
-        _ALL_READ | {Cap.WRITE, Cap.APPROVE, Cap.PLAN_VIEW, Cap.PLAN_REPORT, Cap.PLAN_APPROVE}
+        _ALL_READ
+        | {
+            Cap.WRITE,
+            Cap.APPROVE,
+            Cap.PLAN_VIEW,
+            Cap.PLAN_REPORT,
+            Cap.PLAN_APPROVE,
+            Cap.PREPARE_CYCLE,
+        }
     ),
     Role.OPERATOR_DINAS: frozenset(
         _ALL_READ
@@ -87,6 +96,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
             Cap.IMPORT,
             Cap.PLAN_VIEW,
             Cap.PLAN_REPORT,
+            Cap.PREPARE_CYCLE,
         }
     ),
     Role.OPERATOR_DESA: frozenset(_ALL_READ | {Cap.WRITE, Cap.PROPOSE}),

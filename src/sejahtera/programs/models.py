@@ -55,7 +55,7 @@ class RecipientRow(models.Model):
 
     number = models.CharField(_("nomor"), max_length=10)
     name = models.CharField(_("jenis bantuan"), max_length=200)
-    target_group = models.CharField(_("sasaran"), max_length=200, blank=True)
+    target_group = models.TextField(_("sasaran"), blank=True)
     counts = models.JSONField(_("jumlah per tahun (tertulis)"), default=dict)
     funding_written = models.CharField(_("sumber dana (tertulis)"), max_length=100, blank=True)
     unit = models.CharField(_("satuan"), max_length=40, blank=True)
@@ -97,3 +97,120 @@ class RuleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme.code} v{self.version}"
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    VERIFIED = "verified", _("Terverifikasi")
+    APPROVED = "approved", _("Disetujui")
+    DISTRIBUTED = "distributed", _("Disalurkan")
+    CLOSED = "closed", _("Ditutup")
+
+
+class Cycle(models.Model):
+    """One round of a programme: who is eligible on a date in an area, ranked when the quota
+    is smaller, verified by hand, approved by a second person, distributed, closed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cycles")
+    name = models.CharField(_("nama siklus"), max_length=150)
+    as_of = models.DateField(_("tanggal acuan kelayakan"))
+    period_start = models.DateField(_("awal periode"))
+    period_end = models.DateField(_("akhir periode"))
+    area = models.ForeignKey(
+        "wilayah.Wilayah", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("kuota"), null=True, blank=True)
+    amount = models.PositiveBigIntegerField(_("nilai per penerima (Rp)"), null=True, blank=True)
+    package = models.CharField(_("paket barang"), max_length=200, blank=True)
+    budget = models.PositiveBigIntegerField(_("anggaran (Rp)"), null=True, blank=True)
+    ranking = models.CharField(
+        _("urutan bila melebihi kuota"), max_length=20, default="desil_oldest"
+    )
+    rule_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="cycles"
+    )
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CycleStatus.choices, default=CycleStatus.DRAFT
+    )
+    eligible_count = models.PositiveIntegerField(_("jumlah layak"), null=True, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("siklus")
+        verbose_name_plural = _("siklus")
+        ordering = ["-as_of", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.name} · {self.name}"
+
+
+class Beneficiary(models.Model):
+    """A person on a cycle's list, with rank, whether within the quota, and the hand check."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="beneficiaries")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="beneficiaries"
+    )
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    desa = models.ForeignKey("wilayah.Wilayah", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField(_("peringkat"))
+    selected = models.BooleanField(_("dalam kuota"), default=True)
+    excluded_reason = models.CharField(_("dikeluarkan saat verifikasi"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("penerima")
+        verbose_name_plural = _("penerima")
+        ordering = ["cycle", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "person"], name="beneficiary_once_per_cycle")
+        ]
+        indexes = [models.Index(fields=["cycle", "desa"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}#{self.rank}"
+
+
+class Distribution(models.Model):
+    """What a beneficiary received, when and with what proof, or why not."""
+
+    beneficiary = models.OneToOneField(
+        Beneficiary, on_delete=models.CASCADE, related_name="distribution"
+    )
+    given_on = models.DateField(_("tanggal"), null=True, blank=True)
+    given = models.CharField(_("yang diberikan"), max_length=200, blank=True)
+    proof = models.FileField(
+        _("bukti (tanda tangan/foto)"), upload_to="bansos/bukti/%Y/", blank=True
+    )
+    not_given_reason = models.CharField(_("alasan tidak diberikan"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(given_on__isnull=False) & Q(not_given_reason=""))
+                | (Q(given_on__isnull=True) & ~Q(not_given_reason="")),
+                name="distribution_given_xor_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary}: {self.given or self.not_given_reason}"

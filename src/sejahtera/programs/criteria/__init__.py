@@ -84,9 +84,21 @@ class All(Node):
         self.children = children
 
     def q(self, ctx: Context) -> Q:
+        # Criteria that only look at the current membership share one EXISTS.
+        merged: dict[str, Any] = {}
         q = Q()
         for child in self.children:
-            q &= child.q(ctx)
+            conditions = (
+                child.criterion.membership_conditions(ctx) if isinstance(child, Leaf) else None
+            )
+            if conditions is not None and not (conditions.keys() & merged.keys()):
+                merged.update(conditions)
+            else:
+                q &= child.q(ctx)
+        if merged:
+            from sejahtera.programs.criteria.types import _current
+
+            q &= _current(**merged)
         return q
 
     def explain(self, subject: Subject, ctx: Context) -> Verdict:
@@ -147,7 +159,19 @@ class Not(Node):
         self.child = child
 
     def q(self, ctx: Context) -> Q:
-        return ~self.child.q(ctx)
+        # Pushed down (De Morgan) so that every negated criterion uses its own q_not.
+        child = self.child
+        if isinstance(child, Leaf):
+            return child.criterion.q_not(ctx)
+        if isinstance(child, Not):
+            return child.child.q(ctx)
+        if isinstance(child, AnyOf):
+            return All([Not(c) for c in child.children]).q(ctx)
+        assert isinstance(child, All)
+        q = Q(pk__in=[])
+        for c in child.children:
+            q |= Not(c).q(ctx)
+        return q
 
     def explain(self, subject: Subject, ctx: Context) -> Verdict:
         inner = self.child.explain(subject, ctx)

@@ -105,6 +105,16 @@ class Criterion:
     def q(self, ctx: Context) -> Q:
         raise NotImplementedError
 
+    def q_not(self, ctx: Context) -> Q:
+        """The negation as a query; types whose positive form is an OR of EXISTS give a
+        NOT EXISTS AND NOT EXISTS here, which PostgreSQL runs as anti-joins."""
+        return ~self.q(ctx)
+
+    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
+        """Lookups on the person's current membership, when the criterion is only that: an
+        AND of such criteria is merged into one EXISTS."""
+        return None
+
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         raise NotImplementedError
 

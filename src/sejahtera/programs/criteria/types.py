@@ -32,9 +32,21 @@ def _current(**conditions: Any) -> Q:
 def _in_current_household(rows: Any) -> Q:
     """Rows (PPKS assessments, participations) about the person or their current KK. The KK
     side is an uncorrelated IN (a hash semi-join), never NULL, so NOT stays exact."""
-    about_person = Q(Exists(rows.filter(person_id=OuterRef("pk"))))
+    return _about_person(rows) | _about_household(rows)
+
+
+def _about_person(rows: Any) -> Q:
+    return Q(Exists(rows.filter(person_id=OuterRef("pk"))))
+
+
+def _about_household(rows: Any) -> Q:
     households = rows.filter(household_id__isnull=False).values("household_id")
-    return about_person | _current(household_id__in=households)
+    return _current(household_id__in=households)
+
+
+def _in_current_household_not(rows: Any) -> Q:
+    """NOT (about the person OR about the KK), as two NOT EXISTS: anti-joins."""
+    return ~_about_person(rows) & ~_about_household(rows)
 
 
 class InDtks(Criterion):
@@ -43,6 +55,9 @@ class InDtks(Criterion):
 
     def q(self, ctx: Context) -> Q:
         return _current(household__in_dtks=True)
+
+    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
+        return {"household__in_dtks": True}
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.household is None:
@@ -70,6 +85,9 @@ class DesilMax(Criterion):
 
     def q(self, ctx: Context) -> Q:
         return _current(household__desil__lte=self.data["max"])
+
+    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
+        return {"household__desil__lte": self.data["max"]}
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         desil = subject.household.desil if subject.household else None
@@ -159,6 +177,9 @@ class HeadOfHousehold(Criterion):
     def q(self, ctx: Context) -> Q:
         return _current(relation=Relation.HEAD)
 
+    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
+        return {"relation": Relation.HEAD}
+
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.membership is not None and subject.membership.relation == Relation.HEAD:
             return True, _("kepala keluarga")
@@ -188,6 +209,9 @@ class HouseholdSize(Criterion):
 
     def q(self, ctx: Context) -> Q:
         return _current(household_id__in=_sizes(self.data.get("min"), self.data.get("max")))
+
+    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
+        return {"household_id__in": _sizes(self.data.get("min"), self.data.get("max"))}
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.household is None:
@@ -230,8 +254,14 @@ class Ppks(Criterion):
             )
 
     def q(self, ctx: Context) -> Q:
-        return _in_current_household(
-            PpksAssessment.objects.filter(current_ppks_q(ctx), category__code=self.data["category"])
+        return _in_current_household(self._rows(ctx))
+
+    def q_not(self, ctx: Context) -> Q:
+        return _in_current_household_not(self._rows(ctx))
+
+    def _rows(self, ctx: Context) -> Any:
+        return PpksAssessment.objects.filter(
+            current_ppks_q(ctx), category__code=self.data["category"]
         )
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
@@ -326,6 +356,9 @@ class Receives(Criterion):
 
     def q(self, ctx: Context) -> Q:
         return _in_current_household(_participation_q(ctx, self.data["programme"]))
+
+    def q_not(self, ctx: Context) -> Q:
+        return _in_current_household_not(_participation_q(ctx, self.data["programme"]))
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         name = self.data["programme"]
