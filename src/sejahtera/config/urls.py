@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from sejahtera.config.api import api
+from sejahtera.programs import public_views
 from sejahtera.reports import views as report_views
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("registri/", include("sejahtera.registry.urls")),
     path("renstra/", include("sejahtera.planning.urls")),
     path("program/", include("sejahtera.programs.urls")),
+    path("cek-bansos/", public_views.public_check, name="public_check"),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
     path("", include("sejahtera.reports.urls")),

@@ -214,3 +214,22 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary}: {self.given or self.not_given_reason}"
+
+
+class PublicCheck(models.Model):
+    """One query of the public check page: when, from which client (a salted hash, never the
+    address), in which desa, whether a NIK was given, how many matched. Also the basis of the
+    page's rate limit."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=32, db_index=True)
+    desa_code = models.CharField(max_length=13, blank=True)
+    with_nik = models.BooleanField(default=False)
+    matches = models.PositiveSmallIntegerField(default=0)
+    refused = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.desa_code}"
