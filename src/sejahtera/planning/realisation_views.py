@@ -108,6 +108,25 @@ def realisation(request: HttpRequest) -> HttpResponse:
                     "approvable": approvable,
                 }
             )
+    ikk = data.kind(IndicatorKind.IKK, "4.6")
+    if ikk and not mine:
+        groups.append(
+            {
+                "node": None,
+                "unit": None,
+                "lines": [
+                    {
+                        "kind": "indicator",
+                        "ind": ind,
+                        "target": data.target(ind, year),
+                        "row": existing.get((ind.pk, None)),
+                    }
+                    for ind in ikk
+                ],
+                "editable": _may_edit(request.user, None),
+                "approvable": _may_approve(request.user, None),
+            }
+        )
     counts = {s.label: 0 for s in Status}
     for group in groups:
         for line in group["lines"]:
@@ -147,7 +166,9 @@ def _files(request: HttpRequest, form: Any) -> list[Any]:
 def enter_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request)
     require(request.user, Cap.PLAN_REPORT)
-    indicator = get_object_or_404(Indicator, pk=pk, plan=plan, kind=IndicatorKind.PLAN)
+    indicator = get_object_or_404(
+        Indicator, pk=pk, plan=plan, kind__in=[IndicatorKind.PLAN, IndicatorKind.IKK]
+    )
     services.check_unit(request.user, indicator.node)
     year, quarter = _period_from(request, plan)
     row = Realisation.objects.filter(indicator=indicator, year=year, quarter=quarter).first()

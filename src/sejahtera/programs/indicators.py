@@ -1,0 +1,241 @@
+"""The office's indicators computed from operational records for any period: the IKU
+"Persentase PPKS yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar" and the IKK
+of Tabel 4.6. Each result carries its formula, what it could not count yet (records kept by
+modules not built), and the people counted, for drill-down. A result can be posted into the
+Renstra as a quarter's realisation (as an entry the unit then submits for approval)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sejahtera.accounts.scoping import scope
+from sejahtera.programs.models import Distribution
+from sejahtera.registry.models import Membership, Participation, Person, PpksAssessment
+
+# National programmes that meet basic needs (not health insurance or school grants).
+BASIC_NEEDS = ("PKH", "SEMBAKO", "ATENSI", "BLT")
+
+
+@dataclass
+class Result:
+    key: str
+    name: str
+    formula: str
+    unit: str
+    value: Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+    missing: list[str] = field(default_factory=list)
+    target: dict[str, Any] = field(default_factory=dict)  # how to find the Renstra indicator
+
+    @property
+    def written(self) -> str:
+        if self.value is None:
+            return ""
+        if self.unit == "%":
+            return f"{self.value}%"
+        return str(int(self.value))
+
+
+def _assessed(categories: tuple[str, ...] | None, on: dt.date) -> Q:
+    """Persons with a current PPKS assessment (their own or their current KK's) on `on`."""
+    current = Q(assessed_on__lte=on, ended_on__isnull=True) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+    rows = PpksAssessment.objects.filter(current)
+    if categories is not None:
+        rows = rows.filter(category__code__in=categories)
+    households = rows.filter(household_id__isnull=False).values("household_id")
+    in_household = Exists(
+        Membership.objects.filter(
+            person_id=OuterRef("pk"), end_date__isnull=True, household_id__in=households
+        )
+    )
+    return Q(Exists(rows.filter(person_id=OuterRef("pk")))) | Q(in_household)
+
+
+def _aided(start: dt.date, end: dt.date, national: bool) -> Q:
+    """Received assistance in the period: a distribution given, or (when `national`) a
+    basic-needs national programme active in the period, for the person or their KK."""
+    given = Distribution.objects.filter(
+        given_on__gte=start, given_on__lte=end, beneficiary__person_id=OuterRef("pk")
+    )
+    q = Q(Exists(given))
+    if national:
+        active = Participation.objects.filter(
+            programme__in=BASIC_NEEDS, period_start__lte=end
+        ).filter(Q(period_end__isnull=True) | Q(period_end__gte=start))
+        q |= Q(Exists(active.filter(person_id=OuterRef("pk"))))
+        q |= Q(
+            Exists(
+                Membership.objects.filter(
+                    person_id=OuterRef("pk"),
+                    end_date__isnull=True,
+                    household_id__in=active.filter(household_id__isnull=False).values(
+                        "household_id"
+                    ),
+                )
+            )
+        )
+    return q
+
+
+def _people(user: Any) -> QuerySet[Person]:
+    queryset = Person.objects.filter(is_deceased=False)
+    return scope(queryset, user, "desa__code") if user is not None else queryset
+
+
+def people_counted(key: str, *, start: dt.date, end: dt.date, user: Any) -> QuerySet[Person]:
+    """The persons behind a result's count (its numerator), for drill-down."""
+    spec = IKK.get(key)
+    if key == "iku_ppks_aid":
+        return _people(user).filter(_assessed(None, end)).filter(_aided(start, end, national=True))
+    if spec is not None and spec["categories"]:
+        return (
+            _people(user)
+            .filter(_assessed(spec["categories"], end))
+            .filter(_aided(start, end, national=False))
+        )
+    return Person.objects.none()
+
+
+IKK: dict[str, dict[str, Any]] = {
+    "ikk_disabilitas": {
+        "number": "1",
+        "name": gettext_lazy(
+            "Rehabilitasi Sosial Dasar Penyandang Disabilitas Terlantar di Luar Panti"
+        ),
+        "categories": ("PENYANDANG_DISABILITAS",),
+    },
+    "ikk_anak": {
+        "number": "2",
+        "name": gettext_lazy("Rehabilitasi Sosial Dasar Anak Telantar di Luar Panti"),
+        "categories": ("ANAK_TERLANTAR", "ANAK_BALITA_TERLANTAR"),
+    },
+    "ikk_lansia": {
+        "number": "3",
+        "name": gettext_lazy("Rehabilitasi Sosial Dasar Lanjut Usia Terlantar di Luar Panti"),
+        "categories": ("LANJUT_USIA_TERLANTAR",),
+    },
+    "ikk_gepeng": {
+        "number": "4",
+        "name": gettext_lazy(
+            "Rehabilitasi Sosial Dasar Tuna Sosial Khususnya Gelandangan dan Pengemis di Luar Panti"
+        ),
+        "categories": ("GELANDANGAN", "PENGEMIS"),
+    },
+    "ikk_bencana": {
+        "number": "5",
+        "name": gettext_lazy(
+            "Perlindungan dan Jaminan Sosial Pada Saat Tanggap Darurat dan Paska Bencana Bagi Korban Bencana Kabupaten/Kota"
+        ),
+        "categories": (),
+    },
+}
+SERVICES_MISSING = gettext_lazy(
+    "Layanan rehabilitasi sosial dasar (modul Layanan) belum tersedia: yang dihitung baru bantuan "
+    "yang disalurkan lewat siklus program."
+)
+
+
+def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
+    people = _people(user)
+    assessed = people.filter(_assessed(None, end))
+    denominator = assessed.count()
+    numerator = assessed.filter(_aided(start, end, national=True)).count()
+    value = (
+        (Decimal(numerator) / Decimal(denominator) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if denominator
+        else None
+    )
+    results = [
+        Result(
+            key="iku_ppks_aid",
+            name=_(
+                "Persentase PPKS yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar"
+            ),
+            formula=_(
+                "PPKS (penilaian PPKS yang berlaku pada %(end)s, perorangan atau KK-nya) yang menerima "
+                "penyaluran program daerah pada periode atau tercatat menerima %(national)s pada "
+                "periode ÷ seluruh PPKS × 100"
+            )
+            % {"end": end.strftime("%d-%m-%Y"), "national": "/".join(BASIC_NEEDS)},
+            unit="%",
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            missing=[str(SERVICES_MISSING)],
+            target={
+                "kind": "plan",
+                "name": "Persentase Pemerlu Penyandang Kesejahteraan Sosial (PPKS) yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar",
+            },
+        )
+    ]
+    for key, spec in IKK.items():
+        if not spec["categories"]:
+            results.append(
+                Result(
+                    key=key,
+                    name=str(spec["name"]),
+                    formula=_(
+                        "Jumlah korban bencana yang menerima perlindungan dan jaminan sosial pada periode"
+                    ),
+                    unit=_("orang"),
+                    value=None,
+                    missing=[
+                        _(
+                            "Data korban bencana (modul Bencana) belum tersedia: indikator ini belum dapat dihitung."
+                        )
+                    ],
+                    target={"kind": "ikk", "number": spec["number"]},
+                )
+            )
+            continue
+        count = (
+            people.filter(_assessed(spec["categories"], end))
+            .filter(_aided(start, end, national=False))
+            .count()
+        )
+        results.append(
+            Result(
+                key=key,
+                name=str(spec["name"]),
+                formula=_(
+                    "Jumlah orang berkategori PPKS %(cats)s yang menerima bantuan pada periode"
+                )
+                % {"cats": ", ".join(spec["categories"])},
+                unit=_("orang"),
+                value=Decimal(count),
+                numerator=count,
+                missing=[str(SERVICES_MISSING)],
+                target={"kind": "ikk", "number": spec["number"]},
+            )
+        )
+    return results
+
+
+def renstra_indicator(result: Result) -> Any:
+    """The indicator of the current Renstra this result reports on, if the plan has it."""
+    from sejahtera.planning.loader import name_key
+    from sejahtera.planning.models import Indicator, IndicatorKind
+    from sejahtera.planning.services import current_plan
+
+    plan = current_plan()
+    if plan is None:
+        return None
+    if result.target.get("kind") == "plan":
+        wanted = name_key(result.target["name"])
+        for indicator in Indicator.objects.filter(plan=plan, kind=IndicatorKind.PLAN):
+            if name_key(indicator.name) == wanted:
+                return indicator
+        return None
+    return Indicator.objects.filter(
+        plan=plan, kind=IndicatorKind.IKK, number=result.target.get("number")
+    ).first()
