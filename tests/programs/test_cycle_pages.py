@@ -110,3 +110,32 @@ def test_cycle_through_the_pages(
     )
     stats = client.get("/program/statistik/").content.decode()
     assert "PERMAKANAN POKMAS" in stats and ">1<" in stats.replace(" ", "")
+    assert "Jatirejo" in stats  # the kecamatan of DESA_A, in the per-kecamatan table
+
+
+def test_statistics_per_kecamatan_and_api(programmes: None, client: Client) -> None:
+    from sejahtera.accounts.services import issue_api_token
+
+    user = UserFactory(role=Role.OPERATOR_DINAS, area_codes=[MOJOKERTO])
+    person = build(Profile(age=80, desil=1, in_dtks=True, size=1))
+    _t, token = issue_api_token(actor=user, user=user, name="uji")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    listing = client.get("/api/program/", **auth).json()
+    pokmas = next(p for p in listing if p["code"] == "permakanan-pokmas")
+    assert pokmas["rule_version"] == 1 and "berusia 70 tahun ke atas" in pokmas["rule_words"]
+    count = client.get("/api/program/permakanan-pokmas/layak?as_of=2026-06-15", **auth).json()
+    assert count["eligible"] == 1
+    verdict = client.get(
+        f"/api/program/pkh-plus/penjelasan?nik={person.nik}&as_of=2026-06-15", **auth
+    ).json()
+    assert verdict["holds"] is False and any(c["holds"] is False for c in verdict["children"])
+    assert client.get("/api/program/pkh/penjelasan?nik=3516010101900001", **auth).status_code == 404
+    desa_user = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B])
+    _t2, token2 = issue_api_token(actor=desa_user, user=desa_user, name="uji")
+    hidden = client.get(
+        f"/api/program/pkh/penjelasan?nik={person.nik}", HTTP_AUTHORIZATION=f"Bearer {token2}"
+    )
+    assert hidden.status_code == 404  # the person lives in another desa
+    client.force_login(user)
+    page = client.get("/program/statistik/").content.decode()
+    assert "Per kecamatan" in page and "Belum ada penyaluran" in page

@@ -8,6 +8,7 @@ from sejahtera.accounts.api import me_router, users_router
 from sejahtera.audit.api import router as audit_router
 from sejahtera.jobs.api import router as jobs_router
 from sejahtera.planning.api import router as planning_router
+from sejahtera.programs.api import router as programs_router
 from sejahtera.registry.api import router as registry_router
 from sejahtera.wilayah.api import router as wilayah_router
 
@@ -24,6 +25,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/pekerjaan", jobs_router)
 api.add_router("/registri", registry_router)
 api.add_router("/renstra", planning_router)
+api.add_router("/program", programs_router)
 
 
 @api.exception_handler(PermissionDenied)

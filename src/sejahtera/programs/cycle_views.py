@@ -342,7 +342,7 @@ def bnba(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     """Recipients per programme and year (distributions given), in the layout of Tabel 2.4.3,
-    within the user's area."""
+    and for one year per kecamatan, within the user's area."""
     require(request.user, Cap.VIEW)
     given = scope(
         Distribution.objects.filter(given_on__isnull=False), request.user, "beneficiary__desa__code"
@@ -358,8 +358,44 @@ def statistics(request: HttpRequest) -> HttpResponse:
         table.setdefault(row["beneficiary__cycle__programme_id"], {})[row["year"]] = row["n"]
         years.add(row["year"])
     ordered_years = sorted(years) or [timezone.localdate().year]
+    programmes = list(Programme.objects.order_by("number"))
     rows = [
-        {"p": p, "counts": [table.get(p.pk, {}).get(y) for y in ordered_years]}
-        for p in Programme.objects.order_by("number")
+        {"p": p, "counts": [table.get(p.pk, {}).get(y) for y in ordered_years]} for p in programmes
     ]
-    return render(request, "programs/statistics.html", {"rows": rows, "years": ordered_years})
+    try:
+        year = int(request.GET.get("tahun", ordered_years[-1]))
+    except ValueError:
+        year = ordered_years[-1]
+    by_area = (
+        given.filter(given_on__year=year)
+        .values(
+            "beneficiary__desa__parent_id",
+            "beneficiary__desa__parent__name",
+            "beneficiary__cycle__programme_id",
+        )
+        .annotate(n=Count("beneficiary__person", distinct=True))
+    )
+    served = sorted({r["beneficiary__cycle__programme_id"] for r in by_area})
+    columns = [p for p in programmes if p.pk in served]
+    areas: dict[str, dict[str, Any]] = {}
+    for r in by_area:
+        area = areas.setdefault(
+            r["beneficiary__desa__parent_id"],
+            {"name": r["beneficiary__desa__parent__name"], "counts": {}},
+        )
+        area["counts"][r["beneficiary__cycle__programme_id"]] = r["n"]
+    area_rows = [
+        {"code": code, "name": a["name"], "counts": [a["counts"].get(p.pk) for p in columns]}
+        for code, a in sorted(areas.items())
+    ]
+    return render(
+        request,
+        "programs/statistics.html",
+        {
+            "rows": rows,
+            "years": ordered_years,
+            "year": year,
+            "columns": columns,
+            "area_rows": area_rows,
+        },
+    )
