@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sejahtera.registry",
     "sejahtera.planning",
     "sejahtera.programs",
+    "sejahtera.services",
     "sejahtera.audit",
     "sejahtera.jobs",
     "sejahtera.reports",
@@ -161,6 +162,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Uploaded import files wait here (never served) between upload and the import task.
 IMPORT_DIR = VAR_DIR / "imports"
+# The address citizens reach the public pages at (printed in letters' QR codes).
+PUBLIC_BASE_URL = env.str("SEJAHTERA_PUBLIC_URL", default="http://127.0.0.1:8000")
 IMPORT_MAX_BYTES = env.int("SEJAHTERA_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from sejahtera.config.api import api
 from sejahtera.programs import public_views
 from sejahtera.reports import views as report_views
+from sejahtera.services import views as service_views
 
 urlpatterns = [
     path("", report_views.home, name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("renstra/", include("sejahtera.planning.urls")),
     path("program/", include("sejahtera.programs.urls")),
     path("cek-bansos/", public_views.public_check, name="public_check"),
+    path("layanan/", include("sejahtera.services.urls")),
+    path("verifikasi/<str:token>/", service_views.verify, name="verify_letter"),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
     path("", include("sejahtera.reports.urls")),

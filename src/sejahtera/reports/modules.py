@@ -39,6 +39,7 @@ MODULES = [
         "layanan",
         _("Layanan & Pengaduan"),
         _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan."),
+        "services:letters",
     ),
     Module(
         "mitra",
