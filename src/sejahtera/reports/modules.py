@@ -39,7 +39,7 @@ MODULES = [
         "layanan",
         _("Layanan & Pengaduan"),
         _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan."),
-        "services:letters",
+        "services:requests",
     ),
     Module(
         "mitra",

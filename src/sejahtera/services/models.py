@@ -131,3 +131,87 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    COUNTER = "counter", _("Loket")
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", _("Diterima")
+    MISSING = "missing", _("Kekurangan dokumen")
+    CHECKED = "checked", _("Dokumen lengkap")
+    IN_PROCESS = "in_process", _("Diproses")
+    DONE = "done", _("Selesai")
+    REFUSED = "refused", _("Ditolak")
+
+
+class ServiceRequest(models.Model):
+    """A citizen's request for a service, online or at the counter, followed by its
+    tracking code."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    tracking_code = models.CharField(_("kode lacak"), max_length=20, unique=True)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    applicant_name = models.CharField(_("nama pemohon"), max_length=150)
+    applicant_nik = models.CharField(_("NIK pemohon"), max_length=16, blank=True)
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    desa = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_requests",
+    )
+    description = models.TextField(_("keperluan"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
+    )
+    reason = models.CharField(_("alasan/keterangan"), max_length=300, blank=True)
+    received_on = models.DateField(_("tanggal diterima"))
+    due_on = models.DateField(_("batas waktu"), null=True, blank=True)
+    closed_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["desa", "status"])]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class RequestDocument(models.Model):
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to="layanan/dokumen/%Y/")
+    name = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequestStep(models.Model):
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="steps")
+    status = models.CharField(max_length=12, choices=RequestStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.status}"

@@ -43,7 +43,8 @@ def load(*, stdout: TextIO) -> None:
     services: dict[int, Service] = {}
     for row in table["rows"]:
         number = int(row["number"])
-        code = slugify(re.sub(r"^(pengurusan|pelayanan)\s+", "", row["name"], flags=re.I))[:40]
+        slug = slugify(re.sub(r"^(pengurusan|pelayanan)\s+", "", row["name"], flags=re.I))
+        code = slug if len(slug) <= 40 else slug[:40].rsplit("-", 1)[0]
         service, _created = Service.objects.update_or_create(
             number=number,
             defaults={

@@ -1,0 +1,208 @@
+"""Requests: the public application form and tracking page, and the clerks' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sejahtera.accounts.permissions import can, require
+from sejahtera.accounts.roles import Cap
+from sejahtera.planning.forms import MultipleFileField
+from sejahtera.programs.public import client_id
+from sejahtera.programs.public_views import _desa_choices
+from sejahtera.services import requests as service_requests
+from sejahtera.services.models import Channel, RequestStatus, Service, ServiceRequest
+
+APPLY_LIMIT = getattr(settings, "PUBLIC_APPLY_LIMIT", 5)
+APPLY_WINDOW_SECONDS = 3600
+
+
+class RequestForm(forms.Form):
+    desa = forms.ChoiceField(label=gettext_lazy("Kecamatan · desa/kelurahan"), choices=())
+    applicant_name = forms.CharField(label=gettext_lazy("Nama pemohon"), max_length=150)
+    applicant_nik = forms.CharField(
+        label=gettext_lazy("NIK (boleh kosong)"), required=False, max_length=16
+    )
+    phone = forms.CharField(label=gettext_lazy("Nomor telepon/WA"), required=False, max_length=20)
+    description = forms.CharField(
+        label=gettext_lazy("Keperluan"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    documents = MultipleFileField(
+        label=gettext_lazy("Dokumen (PDF/JPG/PNG, paling besar 5 MB, paling banyak 5)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["desa"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _desa_choices()
+        field.widget.attrs["data-filterable"] = "1"
+
+
+def _attach(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _submit(
+    request: HttpRequest, service: Service, form: RequestForm, channel: str
+) -> ServiceRequest | None:
+    data = form.cleaned_data
+    try:
+        return service_requests.submit_request(
+            actor=request.user,
+            service=service,
+            channel=channel,
+            applicant_name=data["applicant_name"],
+            desa_code=data["desa"],
+            description=data["description"],
+            applicant_nik=data["applicant_nik"],
+            phone=data["phone"],
+            files=data.get("documents") or [],
+        )
+    except ValidationError as exc:
+        _attach(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: apply online for a service; the answer is a tracking code."""
+    service = get_object_or_404(Service, code=code)
+    form = RequestForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        key = f"apply:{client_id(request)}"
+        cache.add(key, 0, APPLY_WINDOW_SECONDS)
+        if cache.incr(key) > APPLY_LIMIT:
+            form.add_error(
+                None,
+                _(
+                    "Terlalu banyak permohonan dari perangkat ini. Coba lagi nanti atau datang ke loket."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            created = _submit(request, service, form, Channel.ONLINE)
+            if created is not None:
+                return redirect(
+                    f"{redirect('services:track').url}?kode={created.tracking_code}&baru=1"
+                )
+    return render(request, "services/apply.html", {"service": service, "form": form}, status=status)
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Public: the state of a request by its code, without personal data."""
+    code = request.GET.get("kode", "").strip().upper()
+    found = (
+        ServiceRequest.objects.select_related("service").filter(tracking_code=code).first()
+        if code
+        else None
+    )
+    response = render(
+        request,
+        "services/track.html",
+        {
+            "code": code,
+            "found": found,
+            "steps": found.steps.all() if found else [],
+            "new": request.GET.get("baru") == "1",
+        },
+        status=404 if code and found is None else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Cap.VIEW)
+    rows = service_requests.requests_for(request.user)
+    late = set(service_requests.overdue(rows).values_list("pk", flat=True))
+    status = request.GET.get("status", "")
+    if status in RequestStatus.values:
+        rows = rows.filter(status=status)
+    if request.GET.get("lewat"):
+        rows = rows.filter(pk__in=late)
+    form = RequestForm(request.POST or None, request.FILES or None)
+    services = Service.objects.all()
+    if request.method == "POST":
+        require(request.user, Cap.WRITE)
+        chosen = request.POST.get("service", "")
+        service = services.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if service is None:
+            form.add_error(None, _("Pilih layanan."))
+        elif form.is_valid():
+            created = _submit(request, service, form, Channel.COUNTER)
+            if created is not None:
+                messages.success(
+                    request, _("Permohonan %(code)s dicatat.") % {"code": created.tracking_code}
+                )
+                return redirect("services:request", pk=created.pk)
+    return render(
+        request,
+        "services/requests.html",
+        {
+            "rows": rows[:200],
+            "late": late,
+            "form": form,
+            "services": services,
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "can_write": can(request.user, Cap.WRITE),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = service_requests.requests_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("Permohonan tidak ditemukan."))
+    if request.method == "POST":
+        try:
+            service_requests.move_request(
+                actor=request.user,
+                request=item,
+                to=request.POST.get("to", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(
+                request, "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            )
+        return redirect("services:request", pk=item.pk)
+    return render(
+        request,
+        "services/request.html",
+        {
+            "r": item,
+            "next": [
+                (s, RequestStatus(s).label) for s in service_requests.TRANSITIONS[item.status]
+            ],
+            "late": item.pk
+            in set(
+                service_requests.overdue(ServiceRequest.objects.filter(pk=item.pk)).values_list(
+                    "pk", flat=True
+                )
+            ),
+            "can_write": can(request.user, Cap.WRITE),
+        },
+    )

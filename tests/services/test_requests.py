@@ -1,0 +1,169 @@
+"""Service requests: online application with a tracking code, counter visits, the states and
+their refusals, the working-day due date and overdue flag, upload limits, the public tracking
+page revealing nothing personal, and the rate limit on applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from sejahtera.accounts.roles import Role
+from sejahtera.services import requests as service_requests
+from sejahtera.services.models import Channel, RequestStatus, Service, ServiceRequest
+from sejahtera.services.reference import load
+from tests.accounts.factories import UserFactory
+from tests.conftest import DESA_A, DESA_B
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4 surat pengantar desa"
+
+
+@pytest.fixture(autouse=True)
+def reference(db: None) -> None:
+    load(stdout=io.StringIO())
+    cache.clear()
+
+
+def _service(sla: int | None = 3) -> Service:
+    service = Service.objects.get(number=1)
+    service.sla_working_days = sla
+    service.save()
+    return service
+
+
+def _post(client: Client, **extra: Any) -> Any:
+    data = {
+        "desa": DESA_A,
+        "applicant_name": "Siti Aminah",
+        "applicant_nik": "",
+        "phone": "081234567890",
+        "description": "Surat keterangan DTKS untuk pendaftaran sekolah anak",
+    }
+    data.update(extra)
+    return client.post(f"/layanan/{_service().code}/ajukan/", data)
+
+
+def test_online_application_and_public_tracking(client: Client) -> None:
+    response = _post(client, documents=[SimpleUploadedFile("pengantar.pdf", PDF)])
+    assert response.status_code == 302
+    request = ServiceRequest.objects.get()
+    assert request.channel == Channel.ONLINE and request.documents.count() == 1
+    page = client.get(response.url).content.decode()
+    assert request.tracking_code in page and "Diterima" in page
+    # Nothing personal on the public page.
+    for private in ("Siti Aminah", "081234567890", "pendaftaran sekolah"):
+        assert private not in page
+    assert client.get("/layanan/lacak/?kode=LYN-TIDAKADA").status_code == 404
+
+
+def test_upload_limits_save_nothing(client: Client) -> None:
+    disguised = SimpleUploadedFile("ktp.pdf", b"MZ\x90\x00 not a pdf")
+    page = _post(client, documents=[disguised]).content.decode()
+    assert "bukan PDF/JPEG/PNG" in page and not ServiceRequest.objects.exists()
+    too_big = SimpleUploadedFile("besar.pdf", PDF + b"0" * (5 * 1024 * 1024))
+    assert "terlalu besar" in _post(client, documents=[too_big]).content.decode()
+    assert not ServiceRequest.objects.exists()
+    bad = _post(client, applicant_nik="1234", description="x").content.decode()
+    assert "minimal 10 huruf" in bad
+    assert not ServiceRequest.objects.exists()
+
+
+def test_rate_limit_on_applications(client: Client) -> None:
+    for _ in range(5):
+        assert _post(client).status_code == 302
+    limited = _post(client)
+    assert limited.status_code == 429 and "Terlalu banyak permohonan" in limited.content.decode()
+    assert ServiceRequest.objects.count() == 5
+
+
+def test_states_refusals_and_due_dates() -> None:
+    clerk = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_A])
+    other = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B])
+    friday = dt.date(2026, 8, 14)
+    request = service_requests.submit_request(
+        actor=clerk,
+        service=_service(sla=3),
+        channel=Channel.COUNTER,
+        applicant_name="Budi",
+        desa_code=DESA_A,
+        description="Permohonan surat keterangan DTKS",
+        today=friday,
+    )
+    assert request.due_on == dt.date(2026, 8, 19)  # Mon, Tue, Wed
+    with pytest.raises(PermissionDenied):
+        service_requests.submit_request(
+            actor=other,
+            service=_service(),
+            channel=Channel.COUNTER,
+            applicant_name="Budi",
+            desa_code=DESA_A,
+            description="Permohonan surat keterangan DTKS",
+        )
+    with pytest.raises(PermissionDenied):
+        service_requests.move_request(actor=other, request=request, to=RequestStatus.CHECKED)
+    with pytest.raises(ValidationError, match="tidak dapat diubah"):
+        service_requests.move_request(actor=clerk, request=request, to=RequestStatus.DONE)
+    with pytest.raises(ValidationError):
+        service_requests.move_request(
+            actor=clerk, request=request, to=RequestStatus.MISSING, note=""
+        )
+    service_requests.move_request(
+        actor=clerk, request=request, to=RequestStatus.MISSING, note="Surat pengantar desa"
+    )
+    service_requests.move_request(actor=clerk, request=request, to=RequestStatus.CHECKED)
+    service_requests.move_request(actor=clerk, request=request, to=RequestStatus.IN_PROCESS)
+    rows = service_requests.requests_for(clerk)
+    assert list(service_requests.overdue(rows, today=dt.date(2026, 8, 20))) == [request]
+    assert not service_requests.overdue(rows, today=dt.date(2026, 8, 19)).exists()
+    done = service_requests.move_request(
+        actor=clerk, request=request, to=RequestStatus.DONE, today=dt.date(2026, 8, 20)
+    )
+    assert done.closed_on == dt.date(2026, 8, 20)
+    assert [s.status for s in done.steps.all()] == [
+        "received",
+        "missing",
+        "checked",
+        "in_process",
+        "done",
+    ]
+    assert not service_requests.overdue(rows, today=dt.date(2026, 9, 1)).exists()
+    with pytest.raises(ValidationError):
+        service_requests.move_request(
+            actor=clerk, request=done, to=RequestStatus.REFUSED, note="terlambat"
+        )
+
+
+def test_staff_pages(client: Client) -> None:
+    clerk = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_A])
+    client.force_login(clerk)
+    recorded = client.post(
+        "/layanan/permohonan/",
+        {
+            "service": _service().pk,
+            "desa": DESA_A,
+            "applicant_name": "Budi",
+            "description": "Permohonan surat keterangan DTKS",
+        },
+    )
+    request = ServiceRequest.objects.get()
+    assert recorded.status_code == 302 and request.channel == Channel.COUNTER
+    client.post(f"/layanan/permohonan/{request.pk}/", {"to": "refused", "note": ""})
+    request.refresh_from_db()
+    assert request.status == RequestStatus.RECEIVED
+    client.post(
+        f"/layanan/permohonan/{request.pk}/", {"to": "refused", "note": "Bukan warga kabupaten ini"}
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.REFUSED
+    public = Client().get(f"/layanan/lacak/?kode={request.tracking_code}").content.decode()
+    assert "Ditolak" in public and "Bukan warga kabupaten ini" in public and "Budi" not in public
+    outsider = Client()
+    outsider.force_login(UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B]))
+    assert outsider.get(f"/layanan/permohonan/{request.pk}/").status_code == 404
