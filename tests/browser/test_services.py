@@ -26,8 +26,11 @@ pytestmark = [
 
 
 def test_online_application_to_verified_letter(
-    live_server: Any, browser: Any, make_user: Any, settings: Any
-) -> None:  # noqa: F811
+    live_server: Any,
+    browser: Any,  # noqa: F811 - the module-scoped fixture imported above
+    make_user: Any,
+    settings: Any,
+) -> None:
     load(stdout=io.StringIO())
     settings.PUBLIC_BASE_URL = live_server.url
     person = build(Profile(in_dtks=True))
