@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from sejahtera.common import formatting
 from sejahtera.planning.models import (
     Accumulation,
     Budget,
@@ -22,7 +23,7 @@ from sejahtera.planning.models import (
     Plan,
     Statement,
 )
-from sejahtera.planning.values import components, fmt_number, number, rupiah
+from sejahtera.planning.values import components, number, rupiah
 
 RATIO_TOLERANCE = Decimal("0.01")  # the document rounds ratios to two decimals
 
@@ -61,7 +62,7 @@ KIND_LABELS = {
 
 
 def _rp(value: int | None) -> str:
-    return "–" if value is None else f"{value:,}".replace(",", ".")
+    return formatting.number(value)
 
 
 def _diff(computed: int, stated: int) -> str:
@@ -154,7 +155,7 @@ def pagu_findings(plan: Plan) -> Iterator[Finding]:
 
 
 def _fmt(value: Decimal) -> str:
-    return fmt_number(value, 2).rstrip("0").rstrip(",")
+    return formatting.number(value, 2).rstrip("0").rstrip(",")
 
 
 def end_target_findings(plan: Plan) -> Iterator[Finding]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sejahtera.accounts.models import User
 from sejahtera.accounts.roles import Role
+from sejahtera.common.formatting import number
 from sejahtera.planning import services
 from sejahtera.planning.loader import load_plan
 from sejahtera.planning.models import (
@@ -28,7 +29,7 @@ from sejahtera.planning.models import (
 )
 from sejahtera.planning.selectors import PlanData
 from sejahtera.planning.services import parse_realisation
-from sejahtera.planning.values import components, fmt_number
+from sejahtera.planning.values import components
 
 
 def _scaled(text: str, factor: Decimal, accumulation: str, quarters: int) -> str:
@@ -42,7 +43,7 @@ def _scaled(text: str, factor: Decimal, accumulation: str, quarters: int) -> str
             value = value.quantize(Decimal(1))
             shown = str(value)
         else:
-            shown = fmt_number(value, 2)
+            shown = number(value, 2)
         out.append(f"{shown} {part.label}".strip())
     return ", ".join(out)
 

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.views import add_service_errors
 from sejahtera.planning import services
 from sejahtera.planning.forms import MethodForm, UnitForm, WorkPlanItemForm
 from sejahtera.planning.models import Indicator, Node, WorkPlan, WorkPlanItem
-from sejahtera.planning.realisation_views import _attach
 from sejahtera.planning.views import _plan
 
 
@@ -85,7 +85,7 @@ def work_plan_item(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Butir Renja disimpan."))
             return redirect("planning:renja", year=item.work_plan.year)
@@ -122,7 +122,7 @@ def indicator_method(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Cara hitung indikator disimpan."))
             return (

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import xlsx_response
@@ -189,7 +190,7 @@ def enter_indicator(request: HttpRequest, pk: int) -> HttpResponse:
                 files=_files(request, form),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Realisasi disimpan sebagai isian; ajukan bila sudah lengkap.")
@@ -235,7 +236,7 @@ def enter_spending(request: HttpRequest, pk: int) -> HttpResponse:
                 files=_files(request, form),
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Realisasi anggaran disimpan sebagai isian."))
             return redirect(_back(year, quarter))
@@ -253,14 +254,6 @@ def enter_spending(request: HttpRequest, pk: int) -> HttpResponse:
             "pagu": PlanData(plan).pagu(node, year),
         },
     )
-
-
-def _attach(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -316,7 +309,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
             services.reopen(actor=request.user, realisation=row, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError):
-                _attach(form, exc)
+                add_service_errors(form, exc)
             else:
                 form.add_error(None, str(exc))
         else:
@@ -364,7 +357,7 @@ def import_realisation(request: HttpRequest) -> HttpResponse:
                 None, _("Tidak ada yang disimpan: %(n)s baris bermasalah.") % {"n": len(errors)}
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sejahtera.common.exports import safe_cell
+from sejahtera.common.formatting import number
 from sejahtera.planning.sheets import Head, Sheet
-from sejahtera.planning.values import fmt_number
 
 FILL = {
     "success": "C6EFCE",
@@ -34,9 +34,9 @@ def display(value: Any, kind: str) -> str:
     if value is None or value == "":
         return ""
     if kind == "rupiah" and isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return number(value)
     if kind == "percent" and isinstance(value, Decimal):
-        return fmt_number(value, 2)
+        return number(value, 2)
     return str(value)
 
 

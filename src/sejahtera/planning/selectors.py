@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from sejahtera.accounts.permissions import can
 from sejahtera.accounts.roles import Cap
+from sejahtera.common.formatting import number
 from sejahtera.planning import achievement as calc
 from sejahtera.planning.models import (
     Budget,
@@ -48,11 +49,9 @@ def realisations_for(user: Any, plan: Plan) -> QuerySet[Realisation]:
 
 
 def fmt_components(parts: list[Component]) -> str:
-    from sejahtera.planning.values import fmt_number
-
     out = []
     for part in parts:
-        text = fmt_number(part.number, 2)
+        text = number(part.number, 2)
         if text.endswith(",00"):
             text = text[:-3]
         out.append(f"{text} {part.label}".strip())

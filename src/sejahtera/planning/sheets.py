@@ -10,6 +10,7 @@ the official form, a PDF, or a CSV.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +153,31 @@ def indicator_table(data: PlanData, kind: str, source: str | None = None) -> She
     )
 
 
+def _evaluation_rows(
+    data: PlanData,
+) -> Iterator[tuple[Node, Indicator | None, bool, list[Any]]]:
+    """The rows of forms E.80 and E.81: every plan row below the urusan, one per indicator,
+    with the forms' leading cells (No. on programme and sasaran rows, sasaran, code, name,
+    indicator) filled on a row's first line."""
+    number = 0
+    for node, indicators in data.rows():
+        if node.level == Level.URUSAN:
+            continue
+        for i, ind in enumerate(_each(indicators)):
+            first = i == 0
+            numbered = first and node.level in (Level.PROGRAM, Level.SASARAN)
+            if numbered:
+                number += 1
+            lead: list[Any] = [
+                str(number) if numbered else "",
+                node.sasaran if first else "",
+                node.code if first else "",
+                node.name if first else "",
+                ind.name if ind else "",
+            ]
+            yield node, ind, first, lead
+
+
 def _ratio_pair(
     data: PlanData,
     node: Node,
@@ -203,63 +229,52 @@ def e80(data: PlanData, year: int) -> Sheet:
     kinds += ["text", "rupiah"] * len(years) * 2 + ["percent", "percent"] * len(years)
     kinds += ["text", "rupiah", "percent", "percent", "text"]
     rows: list[Row] = []
-    number = 0
-    for node, indicators in data.rows():
-        if node.level == Level.URUSAN:
-            continue
-        all_years = plan.years
-        for i, ind in enumerate(_each(indicators)):
-            first = i == 0
-            if first and node.level in (Level.PROGRAM, Level.SASARAN):
-                number += 1
-            cells: list[Any] = [
-                str(number) if first and node.level in (Level.PROGRAM, Level.SASARAN) else "",
-                node.sasaran if first else "",
-                node.code if first else "",
-                node.name if first else "",
-                ind.name if ind else "",
-                ind.baseline if ind else "",
-                ind.end if ind else "",
-                data.pagu_sum(node, all_years) if first else None,
-            ]
-            for y in years:
-                cells += [data.target(ind, y) if ind else "", data.pagu(node, y) if first else None]
-            reals = []
-            for y in years:
-                real = data.year_real(ind, y) if ind else []
-                spent = data.spent_year(node, y) if first else None
-                reals.append((real, spent))
-                cells += [fmt_components(real), spent]
-            colours: dict[int, str] = {}
-            for y, (real, spent) in zip(years, reals, strict=True):
-                pair, colour = _ratio_pair(
-                    data,
-                    node,
-                    ind,
-                    data.target(ind, y) if ind else "",
-                    real,
-                    data.pagu(node, y),
-                    spent,
-                    first,
-                )
-                if colour:
-                    colours[len(cells)] = colour["k"]
-                cells += pair
-            total_real = data.period_real(ind, year) if ind else []
-            total_spent = data.spent_period(node, year) if first else None
-            cells += [fmt_components(total_real), total_spent]
-            ach = data.period_achievement(ind, year) if ind else None
-            from sejahtera.planning.achievement import absorption
+    all_years = plan.years
+    for node, ind, first, lead in _evaluation_rows(data):
+        cells: list[Any] = [
+            *lead,
+            ind.baseline if ind else "",
+            ind.end if ind else "",
+            data.pagu_sum(node, all_years) if first else None,
+        ]
+        for y in years:
+            cells += [data.target(ind, y) if ind else "", data.pagu(node, y) if first else None]
+        reals = []
+        for y in years:
+            real = data.year_real(ind, y) if ind else []
+            spent = data.spent_year(node, y) if first else None
+            reals.append((real, spent))
+            cells += [fmt_components(real), spent]
+        colours: dict[int, str] = {}
+        for y, (real, spent) in zip(years, reals, strict=True):
+            pair, colour = _ratio_pair(
+                data,
+                node,
+                ind,
+                data.target(ind, y) if ind else "",
+                real,
+                data.pagu(node, y),
+                spent,
+                first,
+            )
+            if colour:
+                colours[len(cells)] = colour["k"]
+            cells += pair
+        total_real = data.period_real(ind, year) if ind else []
+        total_spent = data.spent_period(node, year) if first else None
+        cells += [fmt_components(total_real), total_spent]
+        ach = data.period_achievement(ind, year) if ind else None
+        from sejahtera.planning.achievement import absorption
 
-            grade = data.grade(ach)
-            if grade:
-                colours[len(cells)] = grade.colour
-            cells += [
-                ach,
-                absorption(total_spent, data.pagu_sum(node, all_years)) if first else None,
-            ]
-            cells.append(data.unit_name(node) if first else "")
-            rows.append(Row(node.level, cells, colours))
+        grade = data.grade(ach)
+        if grade:
+            colours[len(cells)] = grade.colour
+        cells += [
+            ach,
+            absorption(total_spent, data.pagu_sum(node, all_years)) if first else None,
+        ]
+        cells.append(data.unit_name(node) if first else "")
+        rows.append(Row(node.level, cells, colours))
     return Sheet(
         "e80",
         _("Formulir E.80 Evaluasi terhadap Hasil Renstra Perangkat Daerah"),
@@ -322,57 +337,46 @@ def e81(data: PlanData, year: int, quarter: int) -> Sheet:
     kinds = ["text"] * 5 + ["text", "rupiah"] * 7 + ["text", "rupiah", "percent", "percent"]
     kinds += ["text", "rupiah", "percent", "percent", "text", "text"]
     rows: list[Row] = []
-    number = 0
     from sejahtera.planning.achievement import absorption
 
-    for node, indicators in data.rows():
-        if node.level == Level.URUSAN:
-            continue
-        for i, ind in enumerate(_each(indicators)):
-            first = i == 0
-            if first and node.level in (Level.PROGRAM, Level.SASARAN):
-                number += 1
-            cells: list[Any] = [
-                str(number) if first and node.level in (Level.PROGRAM, Level.SASARAN) else "",
-                node.sasaran if first else "",
-                node.code if first else "",
-                node.name if first else "",
-                ind.name if ind else "",
-                ind.end if ind else "",
-                data.pagu_sum(node, plan.years) if first else None,
-                fmt_components(data.period_real(ind, year - 1)) if ind else "",
-                data.spent_period(node, year - 1) if first else None,
-                data.renja_target(ind, year) if ind else "",
-                data.renja_pagu(node, year) if first else None,
-            ]
-            for q in range(1, 5):
-                shown = q <= quarter
-                cells += [
-                    fmt_components(data.quarter_real(ind, year, q)) if ind and shown else "",
-                    data.spent_quarter(node, year, q) if first and shown else None,
-                ]
-            real = data.year_real(ind, year, quarter) if ind else []
-            spent = data.spent_year(node, year, quarter) if first else None
-            ach = data.achievement(ind, data.renja_target(ind, year), real) if ind else None
+    for node, ind, first, lead in _evaluation_rows(data):
+        cells: list[Any] = [
+            *lead,
+            ind.end if ind else "",
+            data.pagu_sum(node, plan.years) if first else None,
+            fmt_components(data.period_real(ind, year - 1)) if ind else "",
+            data.spent_period(node, year - 1) if first else None,
+            data.renja_target(ind, year) if ind else "",
+            data.renja_pagu(node, year) if first else None,
+        ]
+        for q in range(1, 5):
+            shown = q <= quarter
             cells += [
-                fmt_components(real),
-                spent,
-                ach,
-                absorption(spent, data.renja_pagu(node, year)) if first else None,
+                fmt_components(data.quarter_real(ind, year, q)) if ind and shown else "",
+                data.spent_quarter(node, year, q) if first and shown else None,
             ]
-            total = data.period_real(ind, year, quarter) if ind else []
-            total_spent = data.spent_period(node, year, quarter) if first else None
-            cells += [
-                fmt_components(total),
-                total_spent,
-                data.period_achievement(ind, year, quarter) if ind else None,
-                absorption(total_spent, data.pagu_sum(node, plan.years)) if first else None,
-            ]
-            grade = data.grade(ach)
-            colours = {len(cells): grade.colour} if grade else {}
-            cells.append(grade.label if grade else "")
-            cells.append(data.unit_name(node) if first else "")
-            rows.append(Row(node.level, cells, colours))
+        real = data.year_real(ind, year, quarter) if ind else []
+        spent = data.spent_year(node, year, quarter) if first else None
+        ach = data.achievement(ind, data.renja_target(ind, year), real) if ind else None
+        cells += [
+            fmt_components(real),
+            spent,
+            ach,
+            absorption(spent, data.renja_pagu(node, year)) if first else None,
+        ]
+        total = data.period_real(ind, year, quarter) if ind else []
+        total_spent = data.spent_period(node, year, quarter) if first else None
+        cells += [
+            fmt_components(total),
+            total_spent,
+            data.period_achievement(ind, year, quarter) if ind else None,
+            absorption(total_spent, data.pagu_sum(node, plan.years)) if first else None,
+        ]
+        grade = data.grade(ach)
+        colours = {len(cells): grade.colour} if grade else {}
+        cells.append(grade.label if grade else "")
+        cells.append(data.unit_name(node) if first else "")
+        rows.append(Row(node.level, cells, colours))
     return Sheet(
         "e81",
         _("Formulir E.81 Evaluasi terhadap Hasil Renja Perangkat Daerah"),

@@ -105,11 +105,3 @@ def level_of_code(code: str) -> str | None:
         return None
     count = key.count(".") + 1
     return next((level for level, parts in LEVEL_PARTS.items() if parts == count), None)
-
-
-def fmt_number(value: Decimal | None, places: int = 2) -> str:
-    """Indonesian notation: `1.234,56`."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")

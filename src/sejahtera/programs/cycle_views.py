@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,11 +24,13 @@ from django.views.decorators.http import require_POST
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import area_codes, scope
+from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.programs import cycles
-from sejahtera.programs.models import Beneficiary, Cycle, Distribution, Programme
+from sejahtera.programs.models import Beneficiary, Cycle, Programme
+from sejahtera.programs.selectors import recipients_per_kecamatan, recipients_per_programme_and_year
 from sejahtera.programs.views import _programme
 from sejahtera.wilayah.models import Wilayah
 
@@ -75,14 +76,6 @@ class DistributionForm(forms.Form):
     )
 
 
-def _attach(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     programme = _programme(request, code)
@@ -110,7 +103,7 @@ def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user, programme=programme, area=area, **data
                     )
                 except ValidationError as exc:
-                    _attach(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     return redirect("programs:cycle", pk=cycle.pk)
     visible = [
@@ -257,7 +250,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (ValidationError, PermissionDenied) as exc:
             if isinstance(exc, ValidationError):
-                _attach(form, exc)
+                add_service_errors(form, exc)
             else:
                 form.add_error(None, str(exc))
         else:
@@ -344,49 +337,25 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Recipients per programme and year (distributions given), in the layout of Tabel 2.4.3,
     and for one year per kecamatan, within the user's area."""
     require(request.user, Cap.VIEW)
-    given = scope(
-        Distribution.objects.filter(given_on__isnull=False), request.user, "beneficiary__desa__code"
-    )
-    counts = (
-        given.annotate(year=ExtractYear("given_on"))
-        .values("beneficiary__cycle__programme_id", "year")
-        .annotate(n=Count("beneficiary__person", distinct=True))
-    )
-    table: dict[int, dict[int, int]] = {}
-    years: set[int] = set()
-    for row in counts:
-        table.setdefault(row["beneficiary__cycle__programme_id"], {})[row["year"]] = row["n"]
-        years.add(row["year"])
-    ordered_years = sorted(years) or [timezone.localdate().year]
+    by_year = recipients_per_programme_and_year(request.user)
+    ordered_years = sorted({y for counts in by_year.values() for y in counts}) or [
+        timezone.localdate().year
+    ]
     programmes = list(Programme.objects.order_by("number"))
     rows = [
-        {"p": p, "counts": [table.get(p.pk, {}).get(y) for y in ordered_years]} for p in programmes
+        {"p": p, "counts": [by_year.get(p.pk, {}).get(y) for y in ordered_years]}
+        for p in programmes
     ]
     try:
         year = int(request.GET.get("tahun", ordered_years[-1]))
     except ValueError:
         year = ordered_years[-1]
-    by_area = (
-        given.filter(given_on__year=year)
-        .values(
-            "beneficiary__desa__parent_id",
-            "beneficiary__desa__parent__name",
-            "beneficiary__cycle__programme_id",
-        )
-        .annotate(n=Count("beneficiary__person", distinct=True))
-    )
-    served = sorted({r["beneficiary__cycle__programme_id"] for r in by_area})
+    by_area = recipients_per_kecamatan(request.user, year)
+    served = {pk for area in by_area.values() for pk in area["counts"]}
     columns = [p for p in programmes if p.pk in served]
-    areas: dict[str, dict[str, Any]] = {}
-    for r in by_area:
-        area = areas.setdefault(
-            r["beneficiary__desa__parent_id"],
-            {"name": r["beneficiary__desa__parent__name"], "counts": {}},
-        )
-        area["counts"][r["beneficiary__cycle__programme_id"]] = r["n"]
     area_rows = [
         {"code": code, "name": a["name"], "counts": [a["counts"].get(p.pk) for p in columns]}
-        for code, a in sorted(areas.items())
+        for code, a in sorted(by_area.items())
     ]
     return render(
         request,

@@ -15,6 +15,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
@@ -35,9 +36,9 @@ from sejahtera.registry.models import Membership
 from sejahtera.wilayah.models import Wilayah
 
 RANKINGS = {
-    "desil_oldest": (_("desil terendah, lalu yang tertua"), ["desil", "birth_date"]),
-    "oldest": (_("yang tertua"), ["birth_date"]),
-    "desil_youngest": (_("desil terendah, lalu yang termuda"), ["desil", "-birth_date"]),
+    "desil_oldest": (gettext_lazy("desil terendah, lalu yang tertua"), ["desil", "birth_date"]),
+    "oldest": (gettext_lazy("yang tertua"), ["birth_date"]),
+    "desil_youngest": (gettext_lazy("desil terendah, lalu yang termuda"), ["desil", "-birth_date"]),
 }
 
 

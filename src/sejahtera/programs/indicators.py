@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.scoping import scope
+from sejahtera.programs.criteria.base import Context
+from sejahtera.programs.criteria.types import about_person_or_household, current_ppks_q
 from sejahtera.programs.models import Distribution
-from sejahtera.registry.models import Membership, Participation, Person, PpksAssessment
+from sejahtera.registry.models import Participation, Person, PpksAssessment
 
 # National programmes that meet basic needs (not health insurance or school grants).
 BASIC_NEEDS = ("PKH", "SEMBAKO", "ATENSI", "BLT")
@@ -45,20 +47,12 @@ class Result:
 
 
 def _assessed(categories: tuple[str, ...] | None, on: dt.date) -> Q:
-    """Persons with a current PPKS assessment (their own or their current KK's) on `on`."""
-    current = Q(assessed_on__lte=on, ended_on__isnull=True) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    )
-    rows = PpksAssessment.objects.filter(current)
+    """Persons with a current PPKS assessment (their own or their current KK's) on `on`: the
+    same condition as the `ppks` criterion of the eligibility rules."""
+    rows = PpksAssessment.objects.filter(current_ppks_q(Context(as_of=on)))
     if categories is not None:
         rows = rows.filter(category__code__in=categories)
-    households = rows.filter(household_id__isnull=False).values("household_id")
-    in_household = Exists(
-        Membership.objects.filter(
-            person_id=OuterRef("pk"), end_date__isnull=True, household_id__in=households
-        )
-    )
-    return Q(Exists(rows.filter(person_id=OuterRef("pk")))) | Q(in_household)
+    return about_person_or_household(rows)
 
 
 def _aided(start: dt.date, end: dt.date, national: bool) -> Q:
@@ -72,18 +66,7 @@ def _aided(start: dt.date, end: dt.date, national: bool) -> Q:
         active = Participation.objects.filter(
             programme__in=BASIC_NEEDS, period_start__lte=end
         ).filter(Q(period_end__isnull=True) | Q(period_end__gte=start))
-        q |= Q(Exists(active.filter(person_id=OuterRef("pk"))))
-        q |= Q(
-            Exists(
-                Membership.objects.filter(
-                    person_id=OuterRef("pk"),
-                    end_date__isnull=True,
-                    household_id__in=active.filter(household_id__isnull=False).values(
-                        "household_id"
-                    ),
-                )
-            )
-        )
+        q |= about_person_or_household(active)
     return q
 
 

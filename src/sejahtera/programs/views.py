@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.programs import services
@@ -139,10 +140,9 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
             }
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
-                form.add_error("rule", exc.messages)
+                form.add_error("rule", exc.messages)  # a rule's problems belong to the rule
     return render(
         request,
         "programs/rule_edit.html",

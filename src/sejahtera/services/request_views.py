@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
+from sejahtera.accounts.views import add_service_errors
 from sejahtera.planning.forms import MultipleFileField
 from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
@@ -51,14 +52,6 @@ class RequestForm(forms.Form):
         field.widget.attrs["data-filterable"] = "1"
 
 
-def _attach(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _submit(
     request: HttpRequest, service: Service, form: RequestForm, channel: str
 ) -> ServiceRequest | None:
@@ -76,7 +69,7 @@ def _submit(
             files=data.get("documents") or [],
         )
     except ValidationError as exc:
-        _attach(form, exc)
+        add_service_errors(form, exc)
     except PermissionDenied as exc:
         form.add_error(None, str(exc))
     return None

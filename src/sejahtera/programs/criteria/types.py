@@ -29,7 +29,7 @@ def _current(**conditions: Any) -> Q:
     )
 
 
-def _in_current_household(rows: Any) -> Q:
+def about_person_or_household(rows: Any) -> Q:
     """Rows (PPKS assessments, participations) about the person or their current KK. The KK
     side is an uncorrelated IN (a hash semi-join), never NULL, so NOT stays exact."""
     return _about_person(rows) | _about_household(rows)
@@ -254,7 +254,7 @@ class Ppks(Criterion):
             )
 
     def q(self, ctx: Context) -> Q:
-        return _in_current_household(self._rows(ctx))
+        return about_person_or_household(self._rows(ctx))
 
     def q_not(self, ctx: Context) -> Q:
         return _in_current_household_not(self._rows(ctx))
@@ -355,7 +355,7 @@ class Receives(Criterion):
             )
 
     def q(self, ctx: Context) -> Q:
-        return _in_current_household(_participation_q(ctx, self.data["programme"]))
+        return about_person_or_household(_participation_q(ctx, self.data["programme"]))
 
     def q_not(self, ctx: Context) -> Q:
         return _in_current_household_not(_participation_q(ctx, self.data["programme"]))
