@@ -4,6 +4,7 @@ Renstra as a quarter's realisation."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -15,9 +16,12 @@ from sejahtera.accounts.roles import Role
 from sejahtera.planning.models import IndicatorKind, Realisation
 from sejahtera.programs import cycles, indicators
 from sejahtera.programs.models import Programme
+from sejahtera.registry.models import PpksCategory
+from sejahtera.services.models import Case, CaseOutcome, CaseStatus, Service
+from sejahtera.services.reference import load as load_services
 from sejahtera.wilayah.models import Wilayah
 from tests.accounts.factories import UserFactory
-from tests.conftest import MOJOKERTO
+from tests.conftest import DESA_A, DESA_B, MOJOKERTO
 from tests.programs.people import Profile, build
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +132,64 @@ def test_page_and_posting_into_the_renstra(
         "/renstra/realisasi/", {"tahun": 2026, "tw": 2, "unit": "semua"}
     ).content.decode()
     assert "Tabel 4.6" in realisation_page
+
+
+def _case(
+    category: str,
+    *,
+    person: Any = None,
+    status: str = CaseStatus.CLOSED,
+    outcome: str = CaseOutcome.SERVED,
+    closed_on: dt.date | None = dt.date(2026, 5, 20),
+    desa: str = DESA_A,
+) -> Case:
+    closed = status == CaseStatus.CLOSED
+    return Case.objects.create(
+        number=f"KSS-2026-{Case.objects.count() + 1:04d}",
+        service=Service.objects.get(number=5),  # Penanganan Orang dengan T4/OT
+        person=person,
+        subject_name=person.name if person else "Mr. X, laki-laki ±70 tahun",
+        category=PpksCategory.objects.get(code=category),
+        desa_id=desa,
+        status=status,
+        opened_on=dt.date(2026, 3, 1),
+        intake="Ditemukan di pasar tanpa keluarga",
+        outcome=outcome if closed else "",
+        closed_on=closed_on if closed else None,
+    )
+
+
+def test_closed_cases_count_in_the_ikk(people: dict[str, Any]) -> None:
+    load_services(stdout=io.StringIO())
+    lansia = "LANJUT_USIA_TERLANTAR"
+    _case(lansia, person=people["none"])  # assessed lansia, never aided: now counted
+    _case(lansia, person=people["local"], outcome=CaseOutcome.REUNIFIED)  # already counted
+    _case(lansia, outcome=CaseOutcome.REUNIFIED)  # Mr. X: counted as one person
+    _case(lansia, outcome=CaseOutcome.REFERRED, desa=DESA_B)  # Mr. X elsewhere
+    # Not counted: open, died, left, closed outside the period.
+    _case(lansia, person=people["national"], status=CaseStatus.ACTING)
+    _case(lansia, person=people["national"], outcome=CaseOutcome.DECEASED)
+    _case(lansia, outcome=CaseOutcome.LEFT)
+    _case(lansia, person=people["national"], closed_on=dt.date(2026, 7, 2))
+    # The case's category decides: a person with no PPKS assessment counts as an abandoned
+    # child here, not as an elderly person.
+    _case("ANAK_TERLANTAR", person=people["other"])
+    results = {r.key: r for r in indicators.compute(start=START, end=END)}
+    assert results["ikk_lansia"].numerator == 4  # local, none, two Mr. X
+    assert results["ikk_anak"].numerator == 1
+    assert not results["ikk_lansia"].missing and "ditutup" in results["ikk_lansia"].formula
+    assert results["iku_ppks_aid"].numerator == 2  # cases are not assistance
+    counted = indicators.people_counted("ikk_lansia", start=START, end=END, user=None)
+    assert set(counted) == {people["local"], people["none"]}
+    assert list(indicators.people_counted("ikk_anak", start=START, end=END, user=None)) == [
+        people["other"]
+    ]
+    # A user of the other kecamatan sees only the Mr. X case of their desa.
+    other = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B])
+    scoped = {r.key: r for r in indicators.compute(start=START, end=END, user=other)}
+    assert scoped["ikk_lansia"].numerator == 1
+    # The third quarter sees the case closed in July only.
+    later = {
+        r.key: r for r in indicators.compute(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30))
+    }
+    assert later["ikk_lansia"].numerator == 1

@@ -167,3 +167,49 @@ def test_working_days_skip_weekends_and_holidays() -> None:
 def test_holidays_come_from_the_table() -> None:
     Holiday.objects.create(date=dt.date(2026, 8, 17), name="Hari Kemerdekaan")
     assert calendar.add_working_days(dt.date(2026, 8, 14), 1) == dt.date(2026, 8, 18)
+
+
+@pytest.mark.django_db
+def test_letter_issued_for_a_request_completes_it(reference: None, client: Client) -> None:
+    from sejahtera.services import requests as service_requests
+    from sejahtera.services.models import RequestStatus
+
+    clerk = UserFactory(role=Role.OPERATOR_DINAS, area_codes=[MOJOKERTO])
+    person = build(Profile(in_dtks=True))
+    service = _dtks().service
+    assert service is not None
+    request = service_requests.submit_request(
+        actor=None,
+        service=service,
+        channel="online",
+        applicant_name=person.name,
+        applicant_nik=person.nik,
+        desa_code=person.desa_id,
+        description="Surat keterangan DTKS untuk beasiswa",
+    )
+    assert request.person == person
+    with pytest.raises(ValidationError, match="setelah dokumen lengkap"):
+        letters.issue_letter(actor=clerk, letter_type=_dtks(), person=person, request=request)
+    other_type = LetterType.objects.get(code="rekomendasi-biakesmaskin")
+    service_requests.move_request(actor=clerk, request=request, to=RequestStatus.CHECKED)
+    with pytest.raises(ValidationError, match="bukan hasil layanan"):
+        letters.issue_letter(actor=clerk, letter_type=other_type, person=person, request=request)
+    stranger = build(Profile(in_dtks=True))
+    with pytest.raises(ValidationError, match="atas nama pemohon"):
+        letters.issue_letter(actor=clerk, letter_type=_dtks(), person=stranger, request=request)
+    assert not Letter.objects.exists()
+    client.force_login(clerk)
+    page = client.get(f"/layanan/permohonan/{request.pk}/").content.decode()
+    assert "Terbitkan surat" in page and person.name in page
+    response = client.post(
+        f"/layanan/permohonan/{request.pk}/",
+        {"action": "letter", "letter_type": _dtks().pk, "purpose": "Beasiswa"},
+    )
+    letter = Letter.objects.get()
+    assert response.status_code == 302 and response.url == f"/layanan/surat/{letter.pk}/"
+    assert letter.request == request and letter.person == person
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DONE
+    assert [s.status for s in request.steps.all()][-2:] == ["in_process", "done"]
+    assert letter.number in request.steps.last().note  # type: ignore[union-attr]
+    assert letter.number in client.get(f"/layanan/permohonan/{request.pk}/").content.decode()

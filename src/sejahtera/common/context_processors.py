@@ -28,5 +28,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "view_audit": can(user, Cap.VIEW_AUDIT),
             "manage_users": can(user, Cap.MANAGE_USERS),
             "import": can(user, Cap.IMPORT),
+            "manage_reference": can(user, Cap.MANAGE_REFERENCE),
         },
     }

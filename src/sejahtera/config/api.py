@@ -10,6 +10,7 @@ from sejahtera.jobs.api import router as jobs_router
 from sejahtera.planning.api import router as planning_router
 from sejahtera.programs.api import router as programs_router
 from sejahtera.registry.api import router as registry_router
+from sejahtera.services.api import router as services_router
 from sejahtera.wilayah.api import router as wilayah_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api.add_router("/pekerjaan", jobs_router)
 api.add_router("/registri", registry_router)
 api.add_router("/renstra", planning_router)
 api.add_router("/program", programs_router)
+api.add_router("/layanan", services_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -164,6 +164,12 @@ MEDIA_URL = "/media/"
 IMPORT_DIR = VAR_DIR / "imports"
 # The address citizens reach the public pages at (printed in letters' QR codes).
 PUBLIC_BASE_URL = env.str("SEJAHTERA_PUBLIC_URL", default="http://127.0.0.1:8000")
+# E-mail to heads of division about overdue requests and complaints. Without
+# SEJAHTERA_EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.go.id:587) mails are written to
+# the console log.
+EMAIL_CONFIG = env.email_url("SEJAHTERA_EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("SEJAHTERA_EMAIL_FROM", default="sejahtera@localhost")
 IMPORT_MAX_BYTES = env.int("SEJAHTERA_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,8 +1,9 @@
 """The office's indicators computed from operational records for any period: the IKU
 "Persentase PPKS yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar" and the IKK
 of Tabel 4.6. Each result carries its formula, what it could not count yet (records kept by
-modules not built), and the people counted, for drill-down. A result can be posted into the
-Renstra as a quarter's realisation (as an entry the unit then submits for approval)."""
+modules not built, or not kept per person), and the people counted, for drill-down. A result
+can be posted into the Renstra as a quarter's realisation (as an entry the unit then submits
+for approval)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sejahtera.programs.criteria.base import Context
 from sejahtera.programs.criteria.types import about_person_or_household, current_ppks_q
 from sejahtera.programs.models import Distribution
 from sejahtera.registry.models import Participation, Person, PpksAssessment
+from sejahtera.services.models import Case, CaseOutcome, CaseStatus
 
 # National programmes that meet basic needs (not health insurance or school grants).
 BASIC_NEEDS = ("PKH", "SEMBAKO", "ATENSI", "BLT")
@@ -70,22 +72,47 @@ def _aided(start: dt.date, end: dt.date, national: bool) -> Q:
     return q
 
 
+def _closed_cases(categories: tuple[str, ...], start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """Cases of the categories closed in the period with basic social rehabilitation given.
+    The case's own category decides, whatever the person's assessment says."""
+    return Case.objects.filter(
+        status=CaseStatus.CLOSED,
+        outcome__in=CaseOutcome.counted(),
+        closed_on__gte=start,
+        closed_on__lte=end,
+        category__code__in=categories,
+    )
+
+
+def _rehabilitated(categories: tuple[str, ...], start: dt.date, end: dt.date) -> Q:
+    """Registered persons of the categories aided in the period, or clients of a counted case
+    of the categories closed in the period."""
+    served = _closed_cases(categories, start, end).filter(person_id=OuterRef("pk"))
+    return (_assessed(categories, end) & _aided(start, end, national=False)) | Q(Exists(served))
+
+
+def _unregistered_cases(
+    categories: tuple[str, ...], start: dt.date, end: dt.date, user: Any
+) -> QuerySet[Case]:
+    """Counted cases whose client is not a registered person (e.g. "Mr. X"): one person
+    each, in the user's areas by the desa of the case."""
+    cases = _closed_cases(categories, start, end).filter(person__isnull=True)
+    return scope(cases, user, "desa__code") if user is not None else cases
+
+
 def _people(user: Any) -> QuerySet[Person]:
     queryset = Person.objects.filter(is_deceased=False)
     return scope(queryset, user, "desa__code") if user is not None else queryset
 
 
 def people_counted(key: str, *, start: dt.date, end: dt.date, user: Any) -> QuerySet[Person]:
-    """The persons behind a result's count (its numerator), for drill-down."""
+    """The registered persons behind a result's count (its numerator), for drill-down. An
+    IKK also counts the closed cases of clients who are not registered persons."""
     spec = IKK.get(key)
     if key == "iku_ppks_aid":
         return _people(user).filter(_assessed(None, end)).filter(_aided(start, end, national=True))
     if spec is not None and spec["categories"]:
-        return (
-            _people(user)
-            .filter(_assessed(spec["categories"], end))
-            .filter(_aided(start, end, national=False))
-        )
+        return _people(user).filter(_rehabilitated(spec["categories"], start, end))
     return Person.objects.none()
 
 
@@ -122,9 +149,10 @@ IKK: dict[str, dict[str, Any]] = {
         "categories": (),
     },
 }
-SERVICES_MISSING = gettext_lazy(
-    "Layanan rehabilitasi sosial dasar (modul Layanan) belum tersedia: yang dihitung baru bantuan "
-    "yang disalurkan lewat siklus program."
+AID_SERVICES_MISSING = gettext_lazy(
+    "Bantuan yang diberikan lewat permohonan layanan (mis. Penyaluran Bantuan YAPI) tidak "
+    "tercatat per penerima, jadi belum dihitung: yang dihitung penyaluran lewat siklus program "
+    "dan program nasional yang tercatat."
 )
 
 
@@ -154,7 +182,7 @@ def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
             value=value,
             numerator=numerator,
             denominator=denominator,
-            missing=[str(SERVICES_MISSING)],
+            missing=[str(AID_SERVICES_MISSING)],
             target={
                 "kind": "plan",
                 "name": "Persentase Pemerlu Penyandang Kesejahteraan Sosial (PPKS) yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar",
@@ -182,22 +210,26 @@ def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
             )
             continue
         count = (
-            people.filter(_assessed(spec["categories"], end))
-            .filter(_aided(start, end, national=False))
-            .count()
+            people.filter(_rehabilitated(spec["categories"], start, end)).count()
+            + _unregistered_cases(spec["categories"], start, end, user).count()
         )
         results.append(
             Result(
                 key=key,
                 name=str(spec["name"]),
                 formula=_(
-                    "Jumlah orang berkategori PPKS %(cats)s yang menerima bantuan pada periode"
+                    "Jumlah orang berkategori PPKS %(cats)s yang menerima bantuan pada periode, "
+                    "ditambah klien kasus berkategori tersebut yang ditutup pada periode dengan "
+                    "hasil %(outcomes)s (penduduk terdaftar dihitung sekali; klien yang tidak "
+                    "terdaftar, mis. Mr. X, dihitung per kasus)"
                 )
-                % {"cats": ", ".join(spec["categories"])},
+                % {
+                    "cats": ", ".join(spec["categories"]),
+                    "outcomes": ", ".join(str(CaseOutcome(o).label) for o in CaseOutcome.counted()),
+                },
                 unit=_("orang"),
                 value=Decimal(count),
                 numerator=count,
-                missing=[str(SERVICES_MISSING)],
                 target={"kind": "ikk", "number": spec["number"]},
             )
         )

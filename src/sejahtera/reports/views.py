@@ -11,6 +11,7 @@ from sejahtera.audit.selectors import events_for
 from sejahtera.jobs.selectors import jobs_for
 from sejahtera.registry.selectors import households_for, persons_for
 from sejahtera.reports.modules import by_slug, modules_for
+from sejahtera.services.escalation import attention_for
 from sejahtera.wilayah.models import Level
 from sejahtera.wilayah.selectors import counts_by_level, current_source
 
@@ -32,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent_jobs": jobs_for(user)[:5],
         "modules": modules_for(request.user),
         "source": current_source(),
+        "attention": attention_for(user),
     }
     return render(request, "reports/home.html", context)
 

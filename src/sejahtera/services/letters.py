@@ -23,7 +23,14 @@ from sejahtera.accounts.scoping import in_scope
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.registry.models import Membership, Person
-from sejahtera.services.models import Letter, LetterCounter, LetterType
+from sejahtera.services.models import (
+    Letter,
+    LetterCounter,
+    LetterType,
+    RequestStatus,
+    ServiceRequest,
+)
+from sejahtera.services.requests import move_request
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -70,11 +77,21 @@ def format_number(pattern: str, *, seq: int, year: int, month: int) -> str:
 
 @transaction.atomic
 def issue_letter(
-    *, actor: Any, letter_type: LetterType, person: Person, purpose: str = ""
+    *,
+    actor: Any,
+    letter_type: LetterType,
+    person: Person,
+    purpose: str = "",
+    request: ServiceRequest | None = None,
 ) -> Letter:
+    """Issue a numbered letter. Issued for a request (`request`), the letter answers it: the
+    request must be of the letter's service, for the same person, checked or in process,
+    and it is completed with the letter."""
     require(actor, Cap.WRITE)
     if actor is not None and not in_scope(actor, person.desa_id):
         raise PermissionDenied(_("Penduduk ini di luar wilayah kerja Anda."))
+    if request is not None:
+        _check_request(letter_type, person, request)
     reasons = _refusals(letter_type, person)
     if reasons:
         raise ValidationError(reasons)
@@ -138,6 +155,7 @@ def issue_letter(
         content_hash=content_hash(content),
         token=secrets.token_urlsafe(18),
         issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        request=request,
     )
     audit.record(
         actor=actor,
@@ -146,7 +164,31 @@ def issue_letter(
         wilayah_code=person.desa_id,
         extra={"person": person.pk, "type": letter_type.code},
     )
+    if request is not None:
+        if request.status == RequestStatus.CHECKED:
+            request = move_request(actor=actor, request=request, to=RequestStatus.IN_PROCESS)
+        move_request(
+            actor=actor,
+            request=request,
+            to=RequestStatus.DONE,
+            note=_("Surat %(number)s diterbitkan.") % {"number": number},
+        )
     return letter
+
+
+def _check_request(letter_type: LetterType, person: Person, request: ServiceRequest) -> None:
+    problems = []
+    if letter_type.service_id != request.service_id:
+        problems.append(_("Jenis surat ini bukan hasil layanan yang dimohon."))
+    if request.person_id is not None and request.person_id != person.pk:
+        problems.append(_("Surat harus atas nama pemohon yang tercatat pada permohonan."))
+    if request.status not in (RequestStatus.CHECKED, RequestStatus.IN_PROCESS):
+        problems.append(
+            _("Permohonan berstatus %(status)s; surat diterbitkan setelah dokumen lengkap.")
+            % {"status": request.get_status_display()}
+        )
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic

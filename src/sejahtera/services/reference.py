@@ -1,5 +1,5 @@
-"""Reference data of the services app: the 13 services of Tabel 2.4.1 and the letter types
-of data/services/surat.yaml."""
+"""Reference data of the services app: the 13 services of Tabel 2.4.1, the letter types
+of data/services/surat.yaml and the complaint categories of data/services/pengaduan.yaml."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from sejahtera.services.models import LetterType, Output, Service
+from sejahtera.accounts.models import Unit
+from sejahtera.services.models import ComplaintCategory, LetterType, Output, Service
 
 
 def data_dir() -> Path:
@@ -73,4 +74,21 @@ def load(*, stdout: TextIO) -> None:
                 "signer_nip": signer.get("nip") or "",
             },
         )
-    stdout.write(f"Layanan: {len(services)}, jenis surat: {len(letters['letters'])}\n")
+    categories = yaml.safe_load((data_dir() / "pengaduan.yaml").read_text(encoding="utf-8"))
+    units = {u.code: u for u in Unit.objects.all()}
+    for order, spec in enumerate(categories["categories"], start=1):
+        # Created once: the deadline and division are the office's to change afterwards.
+        ComplaintCategory.objects.get_or_create(
+            code=spec["code"],
+            defaults={
+                "name": spec["name"],
+                "order": order,
+                "response_working_days": int(spec["response_working_days"]),
+                "unit": units.get(spec.get("unit") or ""),
+                "registry": spec.get("registry") or "",
+            },
+        )
+    stdout.write(
+        f"Layanan: {len(services)}, jenis surat: {len(letters['letters'])}, "
+        f"kategori pengaduan: {len(categories['categories'])}\n"
+    )

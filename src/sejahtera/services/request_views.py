@@ -22,11 +22,28 @@ from sejahtera.accounts.views import add_service_errors
 from sejahtera.planning.forms import MultipleFileField
 from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
+from sejahtera.registry.models import Person
+from sejahtera.registry.selectors import persons_for
+from sejahtera.services import letters
 from sejahtera.services import requests as service_requests
-from sejahtera.services.models import Channel, RequestStatus, Service, ServiceRequest
+from sejahtera.services.models import (
+    Channel,
+    Complaint,
+    Letter,
+    RequestStatus,
+    Service,
+    ServiceRequest,
+)
 
 APPLY_LIMIT = getattr(settings, "PUBLIC_APPLY_LIMIT", 5)
 APPLY_WINDOW_SECONDS = 3600
+RATINGS = [
+    (1, gettext_lazy("sangat tidak puas")),
+    (2, gettext_lazy("tidak puas")),
+    (3, gettext_lazy("cukup")),
+    (4, gettext_lazy("puas")),
+    (5, gettext_lazy("sangat puas")),
+]
 
 
 class RequestForm(forms.Form):
@@ -103,18 +120,28 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """Public: the state of a request by its code, without personal data."""
     code = request.GET.get("kode", "").strip().upper()
-    found = (
-        ServiceRequest.objects.select_related("service").filter(tracking_code=code).first()
-        if code
-        else None
-    )
+    found: ServiceRequest | Complaint | None = None
+    steps: Any = []
+    if code.startswith("ADU-"):
+        found = Complaint.objects.select_related("category").filter(tracking_code=code).first()
+        # Internal steps that do not change the state (an assignment note, a registry
+        # proposal) are not the citizen's business: one line per state.
+        steps = []
+        for step in found.steps.all() if found else []:
+            if not steps or steps[-1].status != step.status:
+                steps.append(step)
+    elif code:
+        found = ServiceRequest.objects.select_related("service").filter(tracking_code=code).first()
+        steps = found.steps.all() if found else []
     response = render(
         request,
         "services/track.html",
         {
             "code": code,
             "found": found,
-            "steps": found.steps.all() if found else [],
+            "complaint": isinstance(found, Complaint),
+            "ratings": RATINGS,
+            "steps": steps,
             "new": request.GET.get("baru") == "1",
         },
         status=404 if code and found is None else 200,
@@ -133,6 +160,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if request.GET.get("lewat"):
         rows = rows.filter(pk__in=late)
+    unit = request.GET.get("bidang", "")
+    if unit.isdigit():
+        rows = rows.filter(service__unit_id=int(unit))
     form = RequestForm(request.POST or None, request.FILES or None)
     services = Service.objects.all()
     if request.method == "POST":
@@ -171,6 +201,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Permohonan tidak ditemukan."))
     if request.method == "POST":
         try:
+            if request.POST.get("action") == "letter":
+                letter = _issue_for(request, item)
+                messages.success(request, _("Surat %(n)s diterbitkan.") % {"n": letter.number})
+                return redirect("services:letter", pk=letter.pk)
             service_requests.move_request(
                 actor=request.user,
                 request=item,
@@ -197,5 +231,38 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ),
             "can_write": can(request.user, Cap.WRITE),
+            "letter_types": item.service.letter_types.all(),
+            "letters": item.letters.all(),
+            "applicant": _applicant(request, item),
         },
+    )
+
+
+def _applicant(request: HttpRequest, item: ServiceRequest) -> Person | None:
+    """The registered person the request is for: linked at submission, or found by NIK."""
+    if item.person_id is not None:
+        return item.person
+    if item.applicant_nik:
+        return persons_for(request.user).filter(nik=item.applicant_nik).first()
+    return None
+
+
+def _issue_for(request: HttpRequest, item: ServiceRequest) -> Letter:
+    chosen = request.POST.get("letter_type", "")
+    letter_type = (
+        item.service.letter_types.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    )
+    if letter_type is None:
+        raise ValidationError(_("Pilih jenis surat."))
+    person = _applicant(request, item)
+    if person is None:
+        raise ValidationError(
+            _("Pemohon belum terdaftar di registri (NIK tidak ditemukan di wilayah Anda).")
+        )
+    return letters.issue_letter(
+        actor=request.user,
+        letter_type=letter_type,
+        person=person,
+        purpose=request.POST.get("purpose", "") or item.description,
+        request=item,
     )
