@@ -6,7 +6,10 @@ from ninja.errors import AuthenticationError
 
 from sejahtera.accounts.api import me_router, users_router
 from sejahtera.audit.api import router as audit_router
+from sejahtera.cemeteries.api import router as cemeteries_router
+from sejahtera.disasters.api import router as disasters_router
 from sejahtera.jobs.api import router as jobs_router
+from sejahtera.partners.api import router as partners_router
 from sejahtera.planning.api import router as planning_router
 from sejahtera.programs.api import router as programs_router
 from sejahtera.registry.api import router as registry_router
@@ -28,6 +31,9 @@ api.add_router("/registri", registry_router)
 api.add_router("/renstra", planning_router)
 api.add_router("/program", programs_router)
 api.add_router("/layanan", services_router)
+api.add_router("/mitra", partners_router)
+api.add_router("/bencana", disasters_router)
+api.add_router("/makam-pahlawan", cemeteries_router)
 
 
 @api.exception_handler(PermissionDenied)

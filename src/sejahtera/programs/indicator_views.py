@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
+from sejahtera.common.indicators import all_results
 from sejahtera.programs import indicators
 
 
@@ -40,7 +41,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 def indicator_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW)
     start, end = _period(request)
-    results = indicators.compute(start=start, end=end, user=request.user)
+    results = all_results(start=start, end=end, user=request.user)
     rows = [{"r": r, "renstra": indicators.renstra_indicator(r)} for r in results]
     detail = request.GET.get("rinci", "")
     people = None
@@ -78,7 +79,7 @@ def indicator_post(request: HttpRequest, key: str) -> HttpResponse:
 
     require(request.user, Cap.PLAN_REPORT)
     start, end = _period(request)
-    result = next((r for r in indicators.compute(start=start, end=end) if r.key == key), None)
+    result = next((r for r in all_results(start=start, end=end) if r.key == key), None)
     if result is None:
         raise Http404
     target = indicators.renstra_indicator(result)

@@ -8,7 +8,6 @@ for approval)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.scoping import scope
+from sejahtera.common.indicators import Result
 from sejahtera.programs.criteria.base import Context
 from sejahtera.programs.criteria.types import about_person_or_household, current_ppks_q
 from sejahtera.programs.models import Distribution
@@ -25,27 +25,6 @@ from sejahtera.services.models import Case, CaseOutcome, CaseStatus
 
 # National programmes that meet basic needs (not health insurance or school grants).
 BASIC_NEEDS = ("PKH", "SEMBAKO", "ATENSI", "BLT")
-
-
-@dataclass
-class Result:
-    key: str
-    name: str
-    formula: str
-    unit: str
-    value: Decimal | None
-    numerator: int | None = None
-    denominator: int | None = None
-    missing: list[str] = field(default_factory=list)
-    target: dict[str, Any] = field(default_factory=dict)  # how to find the Renstra indicator
-
-    @property
-    def written(self) -> str:
-        if self.value is None:
-            return ""
-        if self.unit == "%":
-            return f"{self.value}%"
-        return str(int(self.value))
 
 
 def _assessed(categories: tuple[str, ...] | None, on: dt.date) -> Q:

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisastersConfig(AppConfig):
+    name = "sejahtera.disasters"
+    label = "disasters"
+    verbose_name = "Bencana"
