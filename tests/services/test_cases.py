@@ -495,3 +495,26 @@ def test_request_page_offers_a_case_prefilled(clerk: Any, client: Client) -> Non
     case = Case.objects.get()
     assert (case.request, case.person) == (case_request, person)
     assert case.number in client.get(f"/layanan/permohonan/{case_request.pk}/").text
+
+
+def test_export_follows_the_filters_and_is_audited(
+    clerk: Any, outsider: Any, client: Client
+) -> None:
+    from openpyxl import load_workbook
+
+    closed = _planned(clerk, subject_name="Sumarni")
+    cases.close_case(actor=clerk, case=closed, outcome=CaseOutcome.REUNIFIED)
+    open_one = _open(clerk)
+    _open(outsider, desa_code=DESA_B, subject_name="Orang dari Gondang")
+    client.force_login(clerk)
+    response = client.get("/layanan/kasus/", {"status": "closed", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == [closed.number]
+    assert rows[0][4] == "Sumarni" and rows[0][8] == CaseOutcome.REUNIFIED.label
+    assert open_one.number not in str(rows)
+    assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="services.case").exists()
+    by_number = client.get("/layanan/kasus/", {"q": closed.number.lower()}).content.decode()
+    assert closed.number in by_number and open_one.number not in by_number

@@ -167,3 +167,91 @@ def test_staff_pages(client: Client) -> None:
     outsider = Client()
     outsider.force_login(UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B]))
     assert outsider.get(f"/layanan/permohonan/{request.pk}/").status_code == 404
+
+
+def test_list_filters_pagination_and_export(client: Client) -> None:
+    from openpyxl import load_workbook
+
+    from sejahtera.audit.models import Action, AuditEvent
+
+    clerk = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_A])
+    made = [
+        service_requests.submit_request(
+            actor=clerk,
+            service=_service(sla=3),
+            channel=Channel.COUNTER,
+            applicant_name=f"Pemohon {i:02d}",
+            applicant_nik="3516011208850001" if i == 0 else "",
+            desa_code=DESA_A,
+            description="Surat keterangan DTKS untuk sekolah",
+            today=dt.date(2026, 8, 3),
+        )
+        for i in range(55)
+    ]
+    service_requests.move_request(actor=clerk, request=made[0], to=RequestStatus.CHECKED)
+    service_requests.submit_request(
+        actor=None,
+        service=_service(),
+        channel=Channel.ONLINE,
+        applicant_name="Warga Gondang",
+        desa_code=DESA_B,
+        description="Surat keterangan DTKS untuk sekolah",
+    )
+    client.force_login(clerk)
+    first = client.get("/layanan/permohonan/").content.decode()
+    assert "55 permohonan" in first and "Warga Gondang" not in first and "1 / 2" in first
+    checked = client.get("/layanan/permohonan/?status=checked").content.decode()
+    assert made[0].tracking_code in checked and made[1].tracking_code not in checked
+    late = client.get("/layanan/permohonan/?lewat=1").content.decode()
+    assert "55 permohonan" in late  # due 6 August 2026, still open
+    named = client.get("/layanan/permohonan/?q=Pemohon 07").content.decode()
+    assert made[7].tracking_code in named and made[8].tracking_code not in named
+    export = client.get("/layanan/permohonan/?status=checked&format=xlsx")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == [made[0].tracking_code]
+    assert rows[0][4] == "3516••••••••0001"  # NIK masked in the export
+    assert AuditEvent.objects.filter(
+        action=Action.EXPORT, object_type="services.servicerequest"
+    ).exists()
+
+
+def test_api_lists_requests_with_the_same_filters(client: Client) -> None:
+    from sejahtera.accounts.services import issue_api_token
+
+    clerk = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_A])
+    mine = service_requests.submit_request(
+        actor=clerk,
+        service=_service(),
+        channel=Channel.COUNTER,
+        applicant_name="Budi",
+        desa_code=DESA_A,
+        description="Surat keterangan DTKS untuk sekolah",
+    )
+    online = service_requests.submit_request(
+        actor=None,
+        service=_service(),
+        channel=Channel.ONLINE,
+        applicant_name="Siti",
+        desa_code=DESA_A,
+        description="Surat keterangan DTKS untuk sekolah",
+    )
+    service_requests.submit_request(
+        actor=None,
+        service=_service(),
+        channel=Channel.ONLINE,
+        applicant_name="Warga Gondang",
+        desa_code=DESA_B,
+        description="Surat keterangan DTKS untuk sekolah",
+    )
+    _t, token = issue_api_token(actor=clerk, user=clerk, name="uji")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    listed = client.get("/api/layanan/permohonan", **auth).json()
+    assert {r["tracking_code"] for r in listed["items"]} == {
+        mine.tracking_code,
+        online.tracking_code,
+    }
+    assert "applicant_name" not in listed["items"][0]
+    counter = client.get("/api/layanan/permohonan?channel=counter", **auth).json()
+    assert [r["tracking_code"] for r in counter["items"]] == [mine.tracking_code]

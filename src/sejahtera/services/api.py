@@ -12,11 +12,49 @@ from ninja.pagination import paginate
 from sejahtera.accounts.roles import Cap
 from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
 from sejahtera.services import complaints as service_complaints
-from sejahtera.services.filtersets import ComplaintFilterSet
-from sejahtera.services.models import Complaint
+from sejahtera.services import requests as service_requests
+from sejahtera.services.filtersets import ComplaintFilterSet, RequestFilterSet
+from sejahtera.services.models import Complaint, ServiceRequest
 
 router: Router = CapabilityRouter(Cap.VIEW, tags=["layanan dan pengaduan"])
 ComplaintFilters = filter_schema(ComplaintFilterSet)
+RequestFilters = filter_schema(RequestFilterSet)
+
+
+class RequestOut(Schema):
+    id: int
+    tracking_code: str
+    service: int
+    channel: str
+    desa_code: str
+    status: str
+    reason: str
+    received_on: dt.date
+    due_on: dt.date | None
+    closed_on: dt.date | None
+    escalated_on: dt.date | None
+
+    @staticmethod
+    def resolve_service(obj: ServiceRequest) -> int:
+        return obj.service.number
+
+    @staticmethod
+    def resolve_desa_code(obj: ServiceRequest) -> str:
+        return obj.desa_id
+
+
+@router.get(
+    "/permohonan",
+    response=list[RequestOut],
+    summary="Daftar permohonan layanan (tanpa data pribadi pemohon)",
+)
+@paginate
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]):  # type: ignore[no-untyped-def,valid-type]
+    return apply_filters(
+        RequestFilterSet,
+        filters,
+        service_requests.requests_for(request.user).order_by("-received_on", "-id"),
+    )
 
 
 class ComplaintOut(Schema):

@@ -25,11 +25,13 @@ from sejahtera.accounts.scoping import in_scope
 from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.common.formatting import mask_nik
 from sejahtera.programs.public_views import _desa_choices
 from sejahtera.registry.models import PpksCategory
 from sejahtera.registry.selectors import persons_for
 from sejahtera.services import cases
+from sejahtera.services.filtersets import CaseFilterSet
 from sejahtera.services.models import (
     Case,
     CaseOutcome,
@@ -198,14 +200,13 @@ def _days_open(case: Case, today: dt.date) -> int:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW)
-    rows = cases.cases_for(request.user)
-    status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        rows = rows.filter(status=status)
-    services = cases.case_services()
-    service = request.GET.get("layanan", "")
-    if service.isdigit():
-        rows = rows.filter(service_id=int(service))
+    filterset = CaseFilterSet(
+        request.GET or None,
+        queryset=cases.cases_for(request.user).select_related("service", "category", "desa"),
+    )
+    rows = filterset.qs
+    if request.GET.get("format") == "xlsx":
+        return _export(request, filterset)
     can_write = can(request.user, Cap.WRITE)
     form = None
     if can_write:
@@ -241,11 +242,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "prefilled": bool(form is not None and form.initial.get("request")),
             "show_form": form is not None
             and (form.is_bound or bool(form.initial.get("request")) or "baru" in request.GET),
-            "services": services,
-            "service": service,
-            "status": status,
-            "statuses": CaseStatus.choices,
+            "filterset": filterset,
             "can_write": can_write,
+            "can_export": can(request.user, Cap.EXPORT),
         },
     )
 
@@ -365,3 +364,56 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _export(request: HttpRequest, filterset: CaseFilterSet) -> HttpResponse:
+    require(request.user, Cap.EXPORT)
+    rows = list(filterset.qs.select_related("desa__parent", "worker"))
+    audit.record(
+        actor=request.user,
+        action=Action.EXPORT,
+        object_type="services.case",
+        object_repr=_("Daftar kasus"),
+        extra={"rows": len(rows), "filters": request.GET.dict()},
+    )
+    today = timezone.localdate()
+    headers = [
+        _("Nomor"),
+        _("Diterima"),
+        _("Layanan"),
+        _("Kategori PPKS"),
+        _("Klien"),
+        _("Kecamatan"),
+        _("Desa"),
+        _("Tahap"),
+        _("Hasil akhir"),
+        _("Ditutup"),
+        _("Lama (hari)"),
+        _("Petugas"),
+    ]
+    data = (
+        [
+            c.number,
+            c.opened_on,
+            c.service.name,
+            c.category.name,
+            c.subject_name,
+            c.desa.parent.name if c.desa.parent else "",
+            c.desa.name,
+            c.get_status_display(),
+            c.get_outcome_display() if c.outcome else "",
+            c.closed_on,
+            _days_open(c, today),
+            (c.worker.get_full_name() or c.worker.username) if c.worker else "",
+        ]
+        for c in rows
+    )
+    stamp = timezone.localtime()
+    content = write_xlsx(
+        headers,
+        data,
+        title=_("Kasus"),
+        note=_("Diekspor oleh %(user)s pada %(time)s")
+        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
+    )
+    return xlsx_response(content, f"kasus-{stamp:%Y%m%d-%H%M}.xlsx")

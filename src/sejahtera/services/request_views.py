@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,10 @@ from django.utils.translation import gettext_lazy
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
+from sejahtera.audit import services as audit
+from sejahtera.audit.models import Action
+from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.formatting import mask_nik
 from sejahtera.planning.forms import MultipleFileField
 from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
@@ -26,6 +31,7 @@ from sejahtera.registry.models import Person
 from sejahtera.registry.selectors import persons_for
 from sejahtera.services import letters
 from sejahtera.services import requests as service_requests
+from sejahtera.services.filtersets import RequestFilterSet
 from sejahtera.services.models import (
     Channel,
     Complaint,
@@ -153,16 +159,10 @@ def track(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Cap.VIEW)
-    rows = service_requests.requests_for(request.user)
-    late = set(service_requests.overdue(rows).values_list("pk", flat=True))
-    status = request.GET.get("status", "")
-    if status in RequestStatus.values:
-        rows = rows.filter(status=status)
-    if request.GET.get("lewat"):
-        rows = rows.filter(pk__in=late)
-    unit = request.GET.get("bidang", "")
-    if unit.isdigit():
-        rows = rows.filter(service__unit_id=int(unit))
+    base = service_requests.requests_for(request.user).order_by("-received_on", "-id")
+    filterset = RequestFilterSet(request.GET or None, queryset=base)
+    if request.GET.get("format") == "xlsx":
+        return _export(request, filterset)
     form = RequestForm(request.POST or None, request.FILES or None)
     services = Service.objects.all()
     if request.method == "POST":
@@ -178,20 +178,79 @@ def request_list(request: HttpRequest) -> HttpResponse:
                     request, _("Permohonan %(code)s dicatat.") % {"code": created.tracking_code}
                 )
                 return redirect("services:request", pk=created.pk)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "services/requests.html",
         {
-            "rows": rows[:200],
-            "late": late,
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "late": set(
+                service_requests.overdue(base.filter(pk__in=[r.pk for r in page])).values_list(
+                    "pk", flat=True
+                )
+            ),
             "form": form,
             "services": services,
-            "status": status,
-            "statuses": RequestStatus.choices,
             "can_write": can(request.user, Cap.WRITE),
-            "today": timezone.localdate(),
+            "can_export": can(request.user, Cap.EXPORT),
         },
     )
+
+
+def _export(request: HttpRequest, filterset: RequestFilterSet) -> HttpResponse:
+    require(request.user, Cap.EXPORT)
+    rows = list(filterset.qs.select_related("service", "desa__parent"))
+    audit.record(
+        actor=request.user,
+        action=Action.EXPORT,
+        object_type="services.servicerequest",
+        object_repr=_("Daftar permohonan layanan"),
+        extra={"rows": len(rows), "filters": request.GET.dict()},
+    )
+    headers = [
+        _("Kode"),
+        _("Layanan"),
+        _("Saluran"),
+        _("Pemohon"),
+        _("NIK"),
+        _("Kecamatan"),
+        _("Desa"),
+        _("Diterima"),
+        _("Batas"),
+        _("Status"),
+        _("Selesai"),
+        _("Alasan/keterangan"),
+    ]
+    data = (
+        [
+            r.tracking_code,
+            r.service.name,
+            r.get_channel_display(),
+            r.applicant_name,
+            mask_nik(r.applicant_nik),
+            r.desa.parent.name if r.desa.parent else "",
+            r.desa.name,
+            r.received_on,
+            r.due_on,
+            r.get_status_display(),
+            r.closed_on,
+            r.reason,
+        ]
+        for r in rows
+    )
+    stamp = timezone.localtime()
+    content = write_xlsx(
+        headers,
+        data,
+        title=_("Permohonan"),
+        note=_("Diekspor oleh %(user)s pada %(time)s")
+        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
+    )
+    return xlsx_response(content, f"permohonan-{stamp:%Y%m%d-%H%M}.xlsx")
 
 
 @login_required
