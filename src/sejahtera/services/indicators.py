@@ -1,0 +1,80 @@
+"""Renstra indicators computed from the services app's records (see common.indicators):
+sub-kegiatan 1.06.04.2.01.0003 (assistive devices) and 1.06.04.2.01.0004 (family
+reunification) of Tabel 4.3.2."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sejahtera.accounts.scoping import scope
+from sejahtera.common.indicators import Result
+from sejahtera.services.models import (
+    Case,
+    CaseOutcome,
+    CaseStatus,
+    RequestStatus,
+    ServiceRequest,
+)
+
+# Tabel 2.4.1 row 4: "Memfasilitasi untuk mendapatkan alat bantu".
+ASSISTIVE_DEVICES_SERVICE = 4
+
+
+def _scoped(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    return scope(queryset, user, "desa__code") if user is not None else queryset
+
+
+def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
+    devices = _scoped(
+        ServiceRequest.objects.filter(
+            service__number=ASSISTIVE_DEVICES_SERVICE,
+            status=RequestStatus.DONE,
+            closed_on__range=(start, end),
+        ),
+        user,
+    ).count()
+    reunified = _scoped(
+        Case.objects.filter(
+            status=CaseStatus.CLOSED,
+            outcome=CaseOutcome.REUNIFIED,
+            closed_on__range=(start, end),
+        ),
+        user,
+    ).count()
+    return [
+        Result(
+            key="alat_bantu",
+            name=_("Jumlah orang yang mendapatkan alat bantu"),
+            formula=_(
+                "Permohonan layanan “Memfasilitasi untuk mendapatkan alat bantu” (Tabel 2.4.1 "
+                "no. 4) yang selesai pada periode; satu permohonan satu orang"
+            ),
+            unit=_("orang"),
+            value=Decimal(devices),
+            numerator=devices,
+            target={
+                "kind": "plan",
+                "name": "Jumlah Orang yang Mendapatkan Alat Bantu dan Alat Bantu Peraga Sesuai kebutuhan Kewenangan Kabupaten/Kota",
+            },
+        ),
+        Result(
+            key="reunifikasi",
+            name=_("Jumlah orang yang mendapatkan pelayanan reunifikasi keluarga"),
+            formula=_(
+                "Kasus yang ditutup pada periode dengan hasil “Kembali ke keluarga”, dari layanan "
+                "apa pun; satu kasus satu orang"
+            ),
+            unit=_("orang"),
+            value=Decimal(reunified),
+            numerator=reunified,
+            target={
+                "kind": "plan",
+                "name": "Jumlah Orang yang Mendapatkan Pelayanan Reunifikasi Keluarga Kewenangan Kabupaten/Kota",
+            },
+        ),
+    ]
