@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sejahtera.accounts import roles
 from sejahtera.accounts.roles import Cap, Role
@@ -374,6 +375,13 @@ def test_demo_loader_creates_synthetic_data_once(make_user: Any) -> None:
     )
     assert set(Case.objects.values_list("service__output", flat=True)) == {Output.CASE}
     assert ServiceRequest.objects.filter(received_on__gt=today).count() == 0
+    # Each step is dated when it happened, not when the demo wrote it.
+    for request in ServiceRequest.objects.exclude(closed_on=None)[:20]:
+        dates = [timezone.localtime(s.at).date() for s in request.steps.all()]
+        assert dates[0] == request.received_on and dates[-1] == request.closed_on
+    for complaint in Complaint.objects.exclude(answered_on=None)[:20]:
+        answered = complaint.steps.get(status="answered")
+        assert timezone.localtime(answered.at).date() == complaint.answered_on
     assert "300 permohonan" in out.getvalue()
     demo.load(stdout=io.StringIO(), today=today)  # again: nothing added
     assert ServiceRequest.objects.count() == demo.REQUESTS and Case.objects.count() == demo.CASES

@@ -15,6 +15,8 @@ from typing import Any, TextIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import DateTimeField, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from sejahtera.accounts.models import Unit, User
@@ -296,6 +298,15 @@ def _requests(draw: Draw, clerk: User | None) -> int:
         if status != RequestStatus.RECEIVED
     ]
     RequestStep.objects.bulk_create(step_rows)
+    # Steps are stamped when written; date them when they happened (received, then closed or
+    # received for the open ones), in two UPDATE statements.
+    own = ServiceRequest.objects.filter(pk=OuterRef("request_id"))
+    RequestStep.objects.filter(request__in=created, status=RequestStatus.RECEIVED).update(
+        at=Subquery(own.values(when=Cast("received_on", DateTimeField())))
+    )
+    RequestStep.objects.filter(request__in=created).exclude(status=RequestStatus.RECEIVED).update(
+        at=Subquery(own.values(when=Cast(Coalesce("closed_on", "received_on"), DateTimeField())))
+    )
     return len(created)
 
 
@@ -377,6 +388,14 @@ def _complaints(draw: Draw, clerk: User | None) -> int:
         if c.answered_on
     ]
     ComplaintStep.objects.bulk_create(steps)
+    own_complaint = Complaint.objects.filter(pk=OuterRef("complaint_id"))
+    for status, field in (
+        (ComplaintStatus.RECEIVED, "received_on"),
+        (ComplaintStatus.ANSWERED, "answered_on"),
+    ):
+        ComplaintStep.objects.filter(complaint__in=created, status=status).update(
+            at=Subquery(own_complaint.values(when=Cast(field, DateTimeField())))
+        )
     return len(created)
 
 
