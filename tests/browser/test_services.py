@@ -50,16 +50,15 @@ def test_online_application_to_verified_letter(
     _sign_in(clerk, live_server.url, "loket_uji")
     clerk.goto(f"{live_server.url}/layanan/permohonan/")
     clerk.click(f"text={code}")
-    for label in ("Dokumen lengkap", "Diproses", "Selesai"):
-        clerk.click(f"button:has-text('{label}')")
-        clerk.wait_for_load_state()
-    assert ServiceRequest.objects.get().status == "done"
-    clerk.goto(f"{live_server.url}/layanan/surat/")
-    clerk.select_option("#id_letter_type", label="Surat Keterangan Terdaftar dalam DTKS/DTSEN")
-    clerk.fill("#id_nik", person.nik)
-    clerk.fill("#id_purpose", "Pendaftaran sekolah")
+    clerk.click("button:has-text('Dokumen lengkap')")
+    clerk.wait_for_load_state()
+    # The letter is issued from the request itself, which completes it.
+    clerk.select_option("#letter_type", label="Surat Keterangan Terdaftar dalam DTKS/DTSEN")
+    clerk.fill("#purpose", "Pendaftaran sekolah")
     clerk.click("button:has-text('Terbitkan')")
     clerk.wait_for_url(re.compile(r".*/layanan/surat/\d+/$"))
+    assert ServiceRequest.objects.get().status == "done"
+    assert code in clerk.content()  # the letter page links back to the request
     link = clerk.get_attribute("a[href*='/verifikasi/']", "href")
     assert link is not None and link.startswith(live_server.url)
 
@@ -68,3 +67,45 @@ def test_online_application_to_verified_letter(
     assert person.nik not in citizen.content()
     SHOTS.mkdir(parents=True, exist_ok=True)
     citizen.screenshot(path=str(SHOTS / "letter-verified.png"), full_page=True)
+
+
+def test_anonymous_complaint_answered_and_rated(
+    live_server: Any,
+    browser: Any,  # noqa: F811
+    make_user: Any,
+) -> None:
+    from sejahtera.services.models import Complaint
+
+    load(stdout=io.StringIO())
+    make_user(Role.OPERATOR_DINAS, [MOJOKERTO], username="pengaduan_uji")
+    citizen = browser.new_page(viewport={"width": 390, "height": 844})
+    citizen.goto(f"{live_server.url}/layanan/pengaduan/")
+    citizen.select_option(
+        "#id_category", label="Penyaluran bantuan (terlambat, tidak sampai, dipotong)"
+    )
+    citizen.select_option("#id_desa", DESA_A)
+    citizen.fill("#id_description", "Beras bantuan bulan ini dipotong dua kilo oleh pengurus RT.")
+    citizen.check("#id_anonymous")
+    citizen.click("button[type=submit]")
+    citizen.wait_for_url(re.compile(r".*/layanan/lacak/.*"))
+    code = Complaint.objects.get().tracking_code
+    assert code in citizen.content() and "dipotong dua kilo" not in citizen.content()
+
+    clerk = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(clerk, live_server.url, "pengaduan_uji")
+    clerk.goto(f"{live_server.url}/layanan/pengaduan/daftar/")
+    clerk.click(f"text={code}")
+    clerk.fill("#reply", "Pengurus RT sudah kami panggil; kekurangan beras diantar besok pagi.")
+    clerk.click("button:has-text('Kirim jawaban')")
+    clerk.wait_for_load_state()
+    assert Complaint.objects.get().status == "answered"
+
+    citizen.goto(f"{live_server.url}/layanan/lacak/?kode={code}")
+    assert "diantar besok pagi" in citizen.content()
+    citizen.click("label[for=rating5]")
+    citizen.click("button:has-text('Kirim penilaian')")
+    citizen.wait_for_load_state()
+    assert Complaint.objects.get().rating == 5
+    assert "Terima kasih atas penilaian Anda." in citizen.content()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    citizen.screenshot(path=str(SHOTS / "complaint-rated.png"), full_page=True)
