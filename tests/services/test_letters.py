@@ -213,3 +213,33 @@ def test_letter_issued_for_a_request_completes_it(reference: None, client: Clien
     assert [s.status for s in request.steps.all()][-2:] == ["in_process", "done"]
     assert letter.number in request.steps.last().note  # type: ignore[union-attr]
     assert letter.number in client.get(f"/layanan/permohonan/{request.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_household_page_lists_members_services(reference: None, client: Client) -> None:
+    from sejahtera.registry.selectors import household_of
+    from sejahtera.services import requests as service_requests
+    from sejahtera.services.models import Service
+
+    clerk = UserFactory(role=Role.OPERATOR_DINAS, area_codes=[MOJOKERTO])
+    person = build(Profile(in_dtks=True))
+    household = household_of(person)
+    assert household is not None
+    client.force_login(clerk)
+    empty = client.get(f"/registri/keluarga/{household.pk}/").content.decode()
+    assert "Belum ada permohonan, surat, kasus atau pengaduan" in empty
+    request = service_requests.submit_request(
+        actor=clerk,
+        service=Service.objects.get(number=1),
+        channel="counter",
+        applicant_name=person.name,
+        applicant_nik=person.nik,
+        desa_code=person.desa_id,
+        description="Surat keterangan DTKS untuk beasiswa",
+    )
+    letter = letters.issue_letter(actor=clerk, letter_type=_dtks(), person=person)
+    other = build(Profile(in_dtks=True))
+    neighbours = letters.issue_letter(actor=clerk, letter_type=_dtks(), person=other)
+    page = client.get(f"/registri/keluarga/{household.pk}/").content.decode()
+    assert request.tracking_code in page and letter.number in page
+    assert neighbours.number not in page

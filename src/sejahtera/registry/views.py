@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -87,6 +89,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": selectors.current_assessments(household=household),
             "history": selectors.assessment_history(household=household),
             "participations": selectors.participations_of(household=household),
+            "services": _services_of(household),
             "can_propose": can(request.user, Cap.PROPOSE),
             "categories": selectors.ppks_categories().filter(subject__in=["household", "either"]),
             "trail": events_about("registry.household", str(household.pk))[:50]
@@ -94,6 +97,14 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _services_of(household: Household) -> Any:
+    # The services app builds on the registry; it is imported here, not at the top, so the
+    # registry does not depend on it to load.
+    from sejahtera.services.selectors import household_services
+
+    return household_services(household)
 
 
 def _assess(
