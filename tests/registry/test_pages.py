@@ -176,3 +176,17 @@ def test_household_page_lists_national_programmes(
     body = client.get(f"/registri/keluarga/{people['home'].pk}/").content.decode()
     assert "Program Keluarga Harapan (PKH)" in body and "SK PKH 2025" in body
     assert "PBI Jaminan Kesehatan" in body and "Warga Desa A" in body
+
+
+def test_assessment_without_assessor_is_labelled(
+    client: Client, make_user: Any, people: dict[str, Any]
+) -> None:
+    PpksAssessment.objects.create(
+        household=people["home"],
+        category=PpksCategory.objects.get(code="FAKIR_MISKIN"),
+        assessed_on=dt.date(2025, 3, 1),
+        assessor=None,
+    )
+    client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
+    body = client.get(f"/registri/keluarga/{people['home'].pk}/").content.decode()
+    assert "Fakir Miskin" in body and "tanpa penilai" in body and "None" not in body
