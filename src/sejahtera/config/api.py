@@ -9,6 +9,7 @@ from sejahtera.audit.api import router as audit_router
 from sejahtera.cemeteries.api import router as cemeteries_router
 from sejahtera.disasters.api import router as disasters_router
 from sejahtera.jobs.api import router as jobs_router
+from sejahtera.linkage.api import router as linkage_router
 from sejahtera.partners.api import router as partners_router
 from sejahtera.planning.api import router as planning_router
 from sejahtera.programs.api import router as programs_router
@@ -28,6 +29,7 @@ api.add_router("/wilayah", wilayah_router)
 api.add_router("/audit", audit_router)
 api.add_router("/pekerjaan", jobs_router)
 api.add_router("/registri", registry_router)
+api.add_router("/data", linkage_router)
 api.add_router("/renstra", planning_router)
 api.add_router("/program", programs_router)
 api.add_router("/layanan", services_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sejahtera.wilayah",
     "sejahtera.accounts",
     "sejahtera.registry",
+    "sejahtera.linkage",
     "sejahtera.planning",
     "sejahtera.programs",
     "sejahtera.services",

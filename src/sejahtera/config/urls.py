@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("sejahtera.accounts.urls")),
     path("wilayah/", include("sejahtera.wilayah.urls")),
     path("registri/", include("sejahtera.registry.urls")),
+    path("data/", include("sejahtera.linkage.urls")),
     path("renstra/", include("sejahtera.planning.urls")),
     path("program/", include("sejahtera.programs.urls")),
     path("cek-bansos/", public_views.public_check, name="public_check"),
