@@ -41,6 +41,10 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     user_agent = models.CharField(_("peramban"), max_length=255, blank=True)
     extra = models.JSONField(_("keterangan"), default=dict, blank=True)
+    # The chain (see audit/chain.py): set once, when the event is sealed after its commit.
+    seq = models.PositiveBigIntegerField(_("urutan rantai"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(_("sidik rantai"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("kejadian audit")
@@ -50,3 +54,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+
+class ChainHead(models.Model):
+    """The last sealed link of the audit chain (one row). Sealing locks it, so links are
+    added one transaction at a time."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.last_seq}: {self.last_hash[:12]}"

@@ -85,6 +85,9 @@ def record(
         object_repr = object_repr or str(obj)
     info = request_context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    from sejahtera.audit.chain import seal_on_commit
+
+    seal_on_commit()
     return AuditEvent.objects.create(
         actor=actor if authenticated else None,
         actor_username=(
