@@ -4,6 +4,7 @@ SQLite with nothing else running."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "django_filters",
     "django_tables2",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "sejahtera.common.middleware.RequestContextMiddleware",
     "sejahtera.accounts.middleware.ReadOnlyRoleMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sejahtera.config.urls"
@@ -126,6 +130,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout: after SEJAHTERA_LOGIN_FAILURES failed attempts for one user name from one
+# address, that pair is locked for SEJAHTERA_LOCKOUT_MINUTES (a success resets the count).
+AXES_FAILURE_LIMIT = env.int("SEJAHTERA_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("SEJAHTERA_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

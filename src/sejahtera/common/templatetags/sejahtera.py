@@ -66,3 +66,11 @@ def bs(field: Any) -> str:
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def menit(value: dt.timedelta | None) -> int:
+    """Whole minutes of a duration (rounded up), e.g. a lockout's cool-off."""
+    if value is None:
+        return 0
+    return -(-int(value.total_seconds()) // 60)
