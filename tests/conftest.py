@@ -61,6 +61,9 @@ def test_settings(settings: Any) -> Iterator[None]:
     """Tasks run in-process unless a test asks for the database backend; static files come
     from the source tree, whatever a demo run left in var/static."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The second factor required of administrators is tested on its own
+    # (tests/accounts/test_second_factor.py); elsewhere tests sign in with force_login.
+    settings.OTP_REQUIRED_ROLES = []
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

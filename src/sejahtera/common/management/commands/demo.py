@@ -52,11 +52,19 @@ class Command(BaseCommand):
         for username, role, areas in describe():
             lines.append(f"  {username:<10} {role:<45} {areas}")
         lines.append(f"Dokumentasi API: {url}api/docs")
+        if serving and not os.environ.get("SEJAHTERA_2FA_ROLES"):
+            lines.append(
+                "Demo: verifikasi dua langkah wajib untuk administrator dimatikan "
+                "(SEJAHTERA_2FA_ROLES); pengguna tetap dapat memasangnya sendiri."
+            )
         lines.append("=" * 72)
         self.stdout.write("\n".join(lines))
 
     def _serve(self, options: dict[str, Any]) -> None:
         env = dict(os.environ)
+        # The demo's accounts open with the printed password only; a real installation asks
+        # administrators for a second factor (SEJAHTERA_2FA_ROLES).
+        env.setdefault("SEJAHTERA_2FA_ROLES", "")
         bind = f"{options['host']}:{options['port']}"
         processes = [
             subprocess.Popen(  # noqa: S603
