@@ -243,3 +243,24 @@ def test_household_page_lists_members_services(reference: None, client: Client) 
     page = client.get(f"/registri/keluarga/{household.pk}/").content.decode()
     assert request.tracking_code in page and letter.number in page
     assert neighbours.number not in page
+
+
+@pytest.mark.django_db
+def test_public_verification_and_tracking_are_rate_limited(
+    reference: None, client: Client, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_RATE_LIMITS = {"verify": (5, 600), "track": (5, 600)}
+    for _ in range(5):
+        assert client.get("/verifikasi/TIDAK-ADA/").status_code == 404
+    limited = client.get("/verifikasi/TIDAK-ADA/")
+    assert limited.status_code == 429 and "Terlalu banyak permintaan" in limited.content.decode()
+    assert limited["Retry-After"] == "600"
+    # Another client is not affected; tracking has its own counter.
+    assert client.get("/verifikasi/TIDAK-ADA/", REMOTE_ADDR="10.9.9.9").status_code == 404
+    for _ in range(5):
+        client.get("/layanan/lacak/?kode=LYN-TIDAKADA")
+    assert client.get("/layanan/lacak/?kode=LYN-TIDAKADA").status_code == 429
+    cache.clear()

@@ -26,6 +26,7 @@ from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.ratelimit import limited
 from sejahtera.programs.models import Programme
 from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
@@ -147,6 +148,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     return render(request, "services/complaint_new.html", {"form": form}, status=status)
 
 
+@limited("rate", limit=20, window_seconds=600, methods=("POST",))
 def rate(request: HttpRequest) -> HttpResponse:
     """Public: the citizen rates the answer from the tracking page."""
     code = request.POST.get("kode", "").strip().upper()

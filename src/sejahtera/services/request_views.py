@@ -24,6 +24,7 @@ from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.common.formatting import mask_nik
+from sejahtera.common.ratelimit import limited
 from sejahtera.planning.forms import MultipleFileField
 from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
@@ -123,6 +124,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "services/apply.html", {"service": service, "form": form}, status=status)
 
 
+@limited("track", limit=60, window_seconds=600)
 def track(request: HttpRequest) -> HttpResponse:
     """Public: the state of a request by its code, without personal data."""
     code = request.GET.get("kode", "").strip().upper()

@@ -21,6 +21,7 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import scope
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.common.ratelimit import limited
 from sejahtera.registry.selectors import persons_for
 from sejahtera.services import letters
 from sejahtera.services.models import Letter, LetterType, Service
@@ -142,6 +143,7 @@ def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@limited("verify", limit=60, window_seconds=600)
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: is this letter genuine, unchanged and not revoked? Nothing personal is shown
     beyond the masked name, so the holder can match it with the paper."""
