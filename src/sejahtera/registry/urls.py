@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from sejahtera.registry import import_views, proposal_views, views
+from sejahtera.registry import import_views, proposal_views, subject_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("penduduk/", views.PersonListView.as_view(), name="person_list"),
     path("penduduk/<int:pk>/", views.person_detail, name="person_detail"),
+    path("penduduk/<int:pk>/data-subjek/", subject_views.subject_export, name="subject_export"),
     path("penduduk/<int:pk>/ppks/", views.person_assess, name="person_assess"),
     path("keluarga/", views.HouseholdListView.as_view(), name="household_list"),
     path("keluarga/<int:pk>/", views.household_detail, name="household_detail"),
