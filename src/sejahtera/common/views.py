@@ -65,8 +65,14 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
         require(request.user, Cap.EXPORT)
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-        queryset = queryset[: settings.EXPORT_MAX_ROWS]
-        table = self.get_table_class()(queryset)
+        table_class = self.get_table_class()
+        # The table's own ordering is applied before the rows are capped (a sliced
+        # queryset cannot be reordered by the table afterwards).
+        order = getattr(table_class._meta, "order_by", None) or ()
+        if order:
+            queryset = queryset.order_by(*[str(o).replace(".", "__") for o in order])
+        model = queryset.model
+        table = table_class(list(queryset[: settings.EXPORT_MAX_ROWS]))
         values = list(table.as_values())
         headers, rows = values[0], values[1:]
         stamp = timezone.localtime()
@@ -78,7 +84,7 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
         audit.record(
             actor=request.user,
             action=Action.EXPORT,
-            object_type=queryset.model._meta.label_lower,
+            object_type=model._meta.label_lower,
             object_repr=str(self.title or self.export_name),
             extra={"filters": request.GET.dict(), "rows": len(rows)},
         )

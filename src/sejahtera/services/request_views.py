@@ -165,15 +165,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
     filterset = RequestFilterSet(request.GET or None, queryset=base)
     if request.GET.get("format") == "xlsx":
         return _export(request, filterset)
-    form = RequestForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RequestForm(request.POST if posted else None, request.FILES if posted else None)
     services = Service.objects.all()
-    if request.method == "POST":
+    if posted:
         require(request.user, Cap.WRITE)
         chosen = request.POST.get("service", "")
         service = services.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        valid = form.is_valid()
         if service is None:
             form.add_error(None, _("Pilih layanan."))
-        elif form.is_valid():
+        elif valid:
             created = _submit(request, service, form, Channel.COUNTER)
             if created is not None:
                 messages.success(
