@@ -44,7 +44,13 @@ MODULES = [
     Module(
         "mitra",
         _("Mitra & Bencana"),
-        _("PSKS dan LKS, kejadian bencana, korban dan logistik, Taman Makam Pahlawan."),
+        _("PSKS dan LKS, kejadian bencana, korban dan logistik."),
+    ),
+    Module(
+        "tmp",
+        _("Taman Makam Pahlawan"),
+        _("Taman makam pahlawan, makam, pemeliharaan, upacara, dan data veteran."),
+        "cemeteries:list",
     ),
     Module(
         "renstra",
