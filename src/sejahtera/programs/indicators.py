@@ -120,13 +120,6 @@ IKK: dict[str, dict[str, Any]] = {
         ),
         "categories": ("GELANDANGAN", "PENGEMIS"),
     },
-    "ikk_bencana": {
-        "number": "5",
-        "name": gettext_lazy(
-            "Perlindungan dan Jaminan Sosial Pada Saat Tanggap Darurat dan Paska Bencana Bagi Korban Bencana Kabupaten/Kota"
-        ),
-        "categories": (),
-    },
 }
 AID_SERVICES_MISSING = gettext_lazy(
     "Bantuan yang diberikan lewat permohonan layanan (mis. Penyaluran Bantuan YAPI) tidak "
@@ -169,25 +162,6 @@ def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
         )
     ]
     for key, spec in IKK.items():
-        if not spec["categories"]:
-            results.append(
-                Result(
-                    key=key,
-                    name=str(spec["name"]),
-                    formula=_(
-                        "Jumlah korban bencana yang menerima perlindungan dan jaminan sosial pada periode"
-                    ),
-                    unit=_("orang"),
-                    value=None,
-                    missing=[
-                        _(
-                            "Data korban bencana (modul Bencana) belum tersedia: indikator ini belum dapat dihitung."
-                        )
-                    ],
-                    target={"kind": "ikk", "number": spec["number"]},
-                )
-            )
-            continue
         count = (
             people.filter(_rehabilitated(spec["categories"], start, end)).count()
             + _unregistered_cases(spec["categories"], start, end, user).count()
