@@ -43,8 +43,20 @@ MODULES = [
     ),
     Module(
         "mitra",
-        _("Mitra & Bencana"),
-        _("PSKS dan LKS, kejadian bencana, korban dan logistik."),
+        _("Mitra PSKS & LKS"),
+        _(
+            "Pekerja sosial, TKSK, PSM, TAGANA, LKS, Karang Taruna dan mitra lain; sertifikat "
+            "STP, warga binaan LKS, pelatihan, bantuan UEP."
+        ),
+        "partners:list",
+    ),
+    Module(
+        "bencana",
+        _("Bencana"),
+        _(
+            "Kejadian bencana, korban dan pengungsian, permakanan, dapur umum, TAGANA, gudang logistik."
+        ),
+        "disasters:list",
     ),
     Module(
         "tmp",
