@@ -141,7 +141,47 @@ def test_deceased_never_qualify(programmes: None) -> None:
 
 
 def test_institution_programmes_have_no_person_rule(programmes: None) -> None:
-    for code in ("permakanan-lksa", "uep-karang-taruna", "uep-lks", "banmas-pkh-graduasi"):
+    for code in ("uep-karang-taruna", "uep-lks", "banmas-pkh-graduasi"):
         programme = Programme.objects.get(code=code)
         assert not programme.rules.exists()
         assert not eligible(programme, as_of=AS_OF).exists()
+
+
+def test_permakanan_lksa_counts_the_children_living_in_an_lksa(programmes: None) -> None:
+    """Programme 19's rule reads the partners app's record of who an LKS cares for: a child
+    living in an active LKSA on the date qualifies; one who left, one in an elderly home, and
+    one in an LKS that has closed do not; the explanation agrees with the query."""
+    import datetime as dt
+    import io
+
+    from sejahtera.partners import services as partner_services
+    from sejahtera.partners.reference import load as load_partners
+    from tests.partners.factories import make_partner
+
+    load_partners(stdout=io.StringIO())
+    lksa = make_partner("lks", lks_type="anak")
+    home = make_partner("lks", lks_type="lansia")
+    closed = make_partner("lks", lks_type="anak")
+    inside, left, elsewhere, in_closed = (build(Profile(age=10)) for _ in range(4))
+    start = AS_OF - dt.timedelta(days=100)
+    partner_services.add_member(actor=None, partner=lksa, person=inside, since=start)
+    stay = partner_services.add_member(actor=None, partner=lksa, person=left, since=start)
+    partner_services.end_member(
+        actor=None, member=stay, until=AS_OF - dt.timedelta(days=5), reason="kembali ke keluarga"
+    )
+    partner_services.add_member(actor=None, partner=home, person=elsewhere, since=start)
+    partner_services.add_member(actor=None, partner=closed, person=in_closed, since=start)
+    partner_services.change_status(
+        actor=None,
+        partner=closed,
+        active=False,
+        on=AS_OF - dt.timedelta(days=10),
+        reason="izin operasional dicabut",
+    )
+    programme = Programme.objects.get(code="permakanan-lksa")
+    chosen = set(eligible(programme, as_of=AS_OF).values_list("pk", flat=True))
+    assert chosen == {inside.pk}
+    for person in (inside, left, elsewhere, in_closed):
+        verdict = explain(programme, person, as_of=AS_OF)
+        assert (verdict.holds is True) == (person.pk in chosen)
+    assert "tinggal di LKS" in parse(programme.rules.get(version=1).rule).words()

@@ -396,6 +396,58 @@ class Area(Criterion):
         return _("berdomisili di wilayah %(codes)s") % {"codes": ", ".join(self.data["codes"])}
 
 
+class LksMember(Criterion):
+    """Lives on the date in an active LKS of the given service kinds (children in an LKSA,
+    residents of an elderly or ODGJ home), as the partners app records who an institution
+    cares for."""
+
+    type = "lks_member"
+    label = _l("Tinggal di LKS")
+    params = {"kinds": "list"}
+
+    def validate(self) -> None:
+        super().validate()
+        from django.core.exceptions import ValidationError
+
+        from sejahtera.partners.models import LksType
+
+        unknown = set(self.data.get("kinds") or []) - set(LksType.values)
+        if unknown:
+            raise ValidationError(
+                _("Jenis LKS %(k)s tidak dikenal; pilih dari %(all)s.")
+                % {"k": ", ".join(sorted(unknown)), "all": ", ".join(LksType.values)}
+            )
+
+    def _members(self, ctx: Context) -> Any:
+        from sejahtera.partners.selectors import members_on
+
+        return members_on(kinds=self.data.get("kinds") or None, on=ctx.as_of)
+
+    def q(self, ctx: Context) -> Q:
+        return Q(pk__in=self._members(ctx).values("pk"))
+
+    def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
+        day = ctx.as_of.strftime("%d-%m-%Y")
+        if self._members(ctx).filter(pk=subject.person.pk).exists():
+            return True, _("tinggal di LKS %(kinds)s pada %(d)s") % {
+                "kinds": self._kinds(),
+                "d": day,
+            }
+        return _no(
+            _("tidak tercatat tinggal di LKS %(kinds)s pada %(d)s")
+            % {"kinds": self._kinds(), "d": day}
+        )
+
+    def _kinds(self) -> str:
+        from sejahtera.partners.models import LksType
+
+        kinds = self.data.get("kinds") or []
+        return ", ".join(str(LksType(k).label) for k in kinds) if kinds else _("apa pun")
+
+    def words(self) -> str:
+        return _("tinggal di LKS (%(kinds)s)") % {"kinds": self._kinds()}
+
+
 class Manual(Criterion):
     """A criterion no data can decide ("sehat jasmani dan rohani"): checked by hand when a
     cycle's list is verified; it does not narrow the query."""
@@ -428,6 +480,7 @@ TYPES: dict[str, type[Criterion]] = {
         Disability,
         Receives,
         Area,
+        LksMember,
         Manual,
     )
 }
