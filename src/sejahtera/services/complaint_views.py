@@ -128,7 +128,7 @@ def _limited(request: HttpRequest, what: str) -> bool:
 
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """Public: send a complaint; the answer is a tracking code."""
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _limited(request, "complaint"):

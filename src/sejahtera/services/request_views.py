@@ -102,7 +102,8 @@ def _submit(
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """Public: apply online for a service; the answer is a tracking code."""
     service = get_object_or_404(Service, code=code)
-    form = RequestForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RequestForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
     if request.method == "POST":
         key = f"apply:{client_id(request)}"
