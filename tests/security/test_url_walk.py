@@ -105,15 +105,19 @@ def _urls(route: str, ints: list[int], words: list[str]) -> list[str]:
         return ["/" + route]
     if any(kind == "path" for kind, _name in params):
         return []
-    urls = []
+    urls: list[str] = []
     # One value for every argument at a time: the B records' keys, or their codes.
-    for value in ints:
-        urls.append(
-            "/" + re.sub(r"<int:\w+>", str(value), re.sub(r"<(?:slug|str):\w+>", "x", route))
-        )
-    for word in words:
-        urls.append("/" + re.sub(r"<(?:slug|str)?:?\w+>", word, re.sub(r"<int:\w+>", "1", route)))
-    return urls
+    if any(kind == "int" for kind, _name in params):
+        for value in ints:
+            urls.append(
+                "/" + re.sub(r"<int:\w+>", str(value), re.sub(r"<(?:slug|str):\w+>", "x", route))
+            )
+    if any(kind in ("slug", "str", "") for kind, _name in params):
+        for word in words:
+            urls.append(
+                "/" + re.sub(r"<(?:slug|str)?:?\w+>", word, re.sub(r"<int:\w+>", "1", route))
+            )
+    return list(dict.fromkeys(urls))
 
 
 def _text(response: Any) -> str:
