@@ -59,7 +59,7 @@ def test_online_application_to_verified_letter(
     clerk.wait_for_url(re.compile(r".*/layanan/surat/\d+/$"))
     assert ServiceRequest.objects.get().status == "done"
     assert code in clerk.content()  # the letter page links back to the request
-    link = clerk.get_attribute("a[href*='/verifikasi/']", "href")
+    link = clerk.get_attribute(f"a[href^='{live_server.url}/verifikasi/']", "href")
     assert link is not None and link.startswith(live_server.url)
 
     citizen.goto(link)
