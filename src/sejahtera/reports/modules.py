@@ -17,6 +17,11 @@ class Module:
     description: str | Promise
     url_name: str | None = None  # set once the module's app exists
     capability: str = "view"  # what a user needs to see the module in the navigation
+    short: str | Promise = ""  # the navigation bar's label (the name if empty)
+
+    @property
+    def nav_label(self) -> str | Promise:
+        return self.short or self.name
 
 
 MODULES = [
@@ -28,18 +33,21 @@ MODULES = [
             "usulan dan verifikasi-validasi."
         ),
         "registry:person_list",
+        short=_("Registri"),
     ),
     Module(
         "bansos",
         _("Program Bantuan"),
         _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran."),
         "programs:list",
+        short=_("Bansos"),
     ),
     Module(
         "layanan",
         _("Layanan & Pengaduan"),
         _("13 layanan Dinas Sosial, surat bernomor dengan kode QR, kasus, pengaduan."),
         "services:requests",
+        short=_("Layanan"),
     ),
     Module(
         "mitra",
@@ -49,6 +57,7 @@ MODULES = [
             "STP, warga binaan LKS, pelatihan, bantuan UEP."
         ),
         "partners:list",
+        short=_("Mitra"),
     ),
     Module(
         "bencana",
@@ -57,12 +66,14 @@ MODULES = [
             "Kejadian bencana, korban dan pengungsian, permakanan, dapur umum, TAGANA, gudang logistik."
         ),
         "disasters:list",
+        short=_("Bencana"),
     ),
     Module(
         "tmp",
         _("Taman Makam Pahlawan"),
         _("Taman makam pahlawan, makam, pemeliharaan, upacara, dan data veteran."),
         "cemeteries:list",
+        short=_("TMP"),
     ),
     Module(
         "renstra",
@@ -73,6 +84,7 @@ MODULES = [
         ),
         "planning:home",
         "plan_view",
+        short=_("Renstra"),
     ),
 ]
 
