@@ -38,5 +38,5 @@ echo "== mypy"
 .venv/bin/mypy src
 echo "== migrations"
 .venv/bin/sejahtera makemigrations --check --dry-run >/dev/null
-echo "== pytest (${DATABASE_URL:-sqlite})"
-exec .venv/bin/python -m pytest --create-db "$@"
+echo "== pytest (${DATABASE_URL:-sqlite}, ${SEJAHTERA_TEST_WORKERS:-2} workers)"
+exec .venv/bin/python -m pytest --create-db -n "${SEJAHTERA_TEST_WORKERS:-2}" "$@"
