@@ -190,3 +190,23 @@ def test_assessment_without_assessor_is_labelled(
     client.force_login(make_user(Role.OPERATOR_DESA, [DESA_A]))
     body = client.get(f"/registri/keluarga/{people['home'].pk}/").content.decode()
     assert "Fakir Miskin" in body and "tanpa penilai" in body and "None" not in body
+
+
+def test_a_merged_duplicate_is_left_out_but_its_page_points_to_the_survivor(
+    client: Client, make_user: Any, people: dict[str, Any]
+) -> None:
+    from sejahtera.programs.criteria.base import eligible_base
+    from sejahtera.registry.models import Person
+    from sejahtera.registry.selectors import persons_for
+
+    survivor = people["a"]
+    duplicate = PersonFactory(name="Warga Desa A Ganda")
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
+    user = make_user(Role.OPERATOR_DESA, [DESA_A])
+    assert duplicate.pk not in set(persons_for(user).values_list("pk", flat=True))
+    assert not eligible_base().filter(pk=duplicate.pk).exists()
+    client.force_login(user)
+    listing = client.get("/registri/penduduk/").content.decode()
+    assert "Warga Desa A Ganda" not in listing
+    page = client.get(f"/registri/penduduk/{duplicate.pk}/").content.decode()
+    assert "sudah digabungkan ke" in page and survivor.name in page

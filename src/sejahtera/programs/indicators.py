@@ -80,7 +80,7 @@ def _unregistered_cases(
 
 
 def _people(user: Any) -> QuerySet[Person]:
-    queryset = Person.objects.filter(is_deceased=False)
+    queryset = Person.objects.filter(is_deceased=False, merged_into__isnull=True)
     return scope(queryset, user, "desa__code") if user is not None else queryset
 
 

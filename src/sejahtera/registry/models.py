@@ -140,6 +140,16 @@ class Person(models.Model):
     )
     is_deceased = models.BooleanField(_("meninggal"), default=False)
     death_date = models.DateField(_("tanggal meninggal"), null=True, blank=True)
+    # Set when a clerk confirmed this record is a duplicate of another (linkage app): the
+    # record is kept, its related rows were moved to the survivor.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
     # Where the person lives now: the desa of their household, or where a person without a
     # household was found. Kept in step by the services; used for area scoping.
     desa = models.ForeignKey(

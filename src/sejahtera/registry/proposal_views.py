@@ -24,6 +24,7 @@ from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.common.views import ScopedListView
+from sejahtera.linkage.check import proposal_warnings
 from sejahtera.registry import selectors, services
 from sejahtera.registry.choices import Relation
 from sejahtera.registry.exports import siksng_rows, to_csv
@@ -128,7 +129,8 @@ def submit_from_form(request: HttpRequest, form: BaseForm, **kwargs: Any) -> Htt
     except ValidationError as exc:
         _show_errors(request, form, exc)
         return None
-    _warn(request, warnings)
+    # Members who look like persons already registered (linkage's entry-time check).
+    _warn(request, warnings + proposal_warnings(request.user, proposal))
     messages.success(request, _("Usulan #%(id)d diajukan.") % {"id": proposal.pk})
     return redirect("registry:proposal_detail", pk=proposal.pk)
 

@@ -21,10 +21,16 @@ from sejahtera.registry.models import (
 )
 
 
-def persons_for(user: Any) -> QuerySet[Person]:
+def persons_for(user: Any, *, include_merged: bool = False) -> QuerySet[Person]:
+    """The persons in the user's areas. A record merged into another (a duplicate found by
+    the linkage app) is left out of lists, searches and every use, unless asked for: its
+    own page still opens, pointing at the record it was merged into."""
     if not can(user, Cap.VIEW):
         return Person.objects.none()
-    return scope(Person.objects.select_related("desa", "desa__parent"), user, "desa__code")
+    queryset = Person.objects.select_related("desa", "desa__parent")
+    if not include_merged:
+        queryset = queryset.filter(merged_into__isnull=True)
+    return scope(queryset, user, "desa__code")
 
 
 def households_for(user: Any) -> QuerySet[Household]:

@@ -25,7 +25,7 @@ from sejahtera.registry.subject import everything_about
 def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Cap.VIEW_AUDIT)
     require(request.user, Cap.EXPORT)
-    person = selectors.persons_for(request.user).filter(pk=pk).first()
+    person = selectors.persons_for(request.user, include_merged=True).filter(pk=pk).first()
     if person is None:
         raise Http404(_("Penduduk tidak ditemukan."))
     purpose = request.GET.get("keperluan", "").strip()

@@ -42,7 +42,7 @@ class HouseholdListView(ScopedListView):
 
 def _person(request: HttpRequest, pk: int) -> Person:
     require(request.user, Cap.VIEW)
-    person = selectors.persons_for(request.user).filter(pk=pk).first()
+    person = selectors.persons_for(request.user, include_merged=True).filter(pk=pk).first()
     if person is None:
         raise Http404(_("Penduduk tidak ditemukan."))
     return person

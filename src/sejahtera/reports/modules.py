@@ -36,6 +36,16 @@ MODULES = [
         short=_("Registri"),
     ),
     Module(
+        "data",
+        _("Kualitas Data"),
+        _(
+            "Data ganda (pencocokan probabilistik), penggabungan yang dapat dibatalkan, "
+            "pencocokan daftar dari luar, laporan kualitas data per desa."
+        ),
+        "linkage:queue",
+        short=_("Kualitas data"),
+    ),
+    Module(
         "bansos",
         _("Program Bantuan"),
         _("Program bantuan sosial, aturan kelayakan, siklus, daftar penerima dan penyaluran."),

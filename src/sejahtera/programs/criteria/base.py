@@ -56,8 +56,9 @@ class Verdict:
 
 
 def eligible_base() -> QuerySet[Person]:
-    """Living persons; criteria about the household look at the current membership."""
-    return Person.objects.filter(is_deceased=False)
+    """Living persons (not records merged into another); criteria about the household look
+    at the current membership."""
+    return Person.objects.filter(is_deceased=False, merged_into__isnull=True)
 
 
 class Criterion:
