@@ -27,7 +27,7 @@ class LoginForm(AuthenticationForm):
         # Django sets the length only on the widget; a longer name is refused here, before it
         # reaches authentication and the lockout records (which keep 255 characters).
         self.fields["username"].validators.append(
-            MaxLengthValidator(self.fields["username"].max_length or 150)
+            MaxLengthValidator(getattr(self.fields["username"], "max_length", None) or 150)
         )
 
 
