@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sejahtera"
+# The session's reference data needs the test database even for the tests that do not.
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
 def test_pages_carry_the_policy(client: Client, make_user: Any) -> None:
     from sejahtera.accounts.roles import Role
 
@@ -41,3 +42,35 @@ def test_no_template_has_inline_script() -> None:
         if "javascript:" in text:
             offenders.append(f"{template}: javascript: URL")
     assert not offenders, offenders
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
+    """`manage.py check --deploy` with the settings a production installation sets."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SEJAHTERA_PRODUCTION": "1",
+        "SEJAHTERA_SECRET_KEY": secrets.token_urlsafe(50),
+        "SEJAHTERA_ALLOWED_HOSTS": "sejahtera.example.go.id",
+        "SEJAHTERA_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "sejahtera.config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Without a secret key, production refuses to start.
+    env.pop("SEJAHTERA_SECRET_KEY")
+    refused = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "SEJAHTERA_SECRET_KEY" in refused.stderr

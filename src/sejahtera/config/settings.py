@@ -31,6 +31,16 @@ else:
 
 ALLOWED_HOSTS = env.list("SEJAHTERA_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("SEJAHTERA_CSRF_TRUSTED_ORIGINS", default=[])
+# In production the app is reached only over HTTPS (TLS ends at the reverse proxy, which sets
+# X-Forwarded-Proto): plain HTTP is redirected and browsers are told to stay on HTTPS.
+SECURE_SSL_REDIRECT = env.bool("SEJAHTERA_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SEJAHTERA_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SEJAHTERA_HSTS_SUBDOMAINS", default=False)
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS for subdomains and the browsers' preload list are the decision of whoever runs the
+# parent domain (an office's app usually lives under the regency's domain), not the app's.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # The office that runs this installation: its kabupaten/kota code (Kemendagri) and name.
 OFFICE_WILAYAH_CODE = env.str("SEJAHTERA_OFFICE_WILAYAH", default="35.16")
