@@ -76,12 +76,12 @@ def test_split_creates_a_new_kk(team: dict[str, Any], family: dict[str, Any]) ->
                 {"person": family["son"].pk, "relation": "kepala", "to": "new"},
                 {"person": family["dil"].pk, "relation": "pasangan", "to": "new"},
             ],
-            "new_household": {"kk_number": "3516010503150123", "rt": "004", "street": "Jl. Baru"},
+            "new_household": {"kk_number": "3516010503160123", "rt": "004", "street": "Jl. Baru"},
         },
     )
     assert proposal.payload_summary.endswith("2 anggota, 2 pindah ke KK baru")
     through(team, proposal)
-    new = Household.objects.get(kk_number="3516010503150123")
+    new = Household.objects.get(kk_number="3516010503160123")
     assert new.desa_id == DESA_A
     assert set(
         new.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
@@ -94,7 +94,7 @@ def test_split_creates_a_new_kk(team: dict[str, Any], family: dict[str, Any]) ->
 
 @pytest.fixture
 def other_family() -> dict[str, Any]:
-    household = HouseholdFactory(desa_id=DESA_A, kk_number="3516010503150200")
+    household = HouseholdFactory(desa_id=DESA_A, kk_number="3516010503160200")
     head = PersonFactory(desa_id=DESA_A, sex="P")
     add_member(head, household, "kepala")
     return {"household": household, "head": head}
@@ -110,17 +110,17 @@ def test_member_joins_another_registered_kk(
         family,
         {
             "members": [{"person": family["son"].pk, "relation": "pasangan", "to": "join"}],
-            "join_kk": "3516010503150200",
+            "join_kk": "3516010503160200",
         },
     )
-    assert proposal.payload_summary.endswith("1 pindah ke KK 3516010503150200")
+    assert proposal.payload_summary.endswith("1 pindah ke KK 3516010503160200")
     through(team, proposal)
     target = other_family["household"]
     assert set(
         target.memberships.filter(end_date__isnull=True).values_list("person_id", "relation")
     ) == {(other_family["head"].pk, "kepala"), (family["son"].pk, "pasangan")}
     old = Membership.objects.get(person=family["son"], household=family["household"])
-    assert old.end_date is not None and "Pindah ke KK 3516010503150200" in old.end_reason
+    assert old.end_date is not None and "Pindah ke KK 3516010503160200" in old.end_reason
     assert family["household"].memberships.filter(end_date__isnull=True).count() == 3
 
 
@@ -128,8 +128,8 @@ def test_member_joins_another_registered_kk(
     ("join_kk", "relation", "message"),
     [
         ("", "anak", "Isi nomor KK tujuan"),
-        ("3516010503159999", "anak", "belum terdaftar"),
-        ("3516010503150200", "kepala", "tepat satu kepala keluarga (diusulkan 2)"),
+        ("3516010503169999", "anak", "belum terdaftar"),
+        ("3516010503160200", "kepala", "tepat satu kepala keluarga (diusulkan 2)"),
         ("OWN", "anak", "KK tujuan sama dengan KK ini"),
         ("3516020503150300", "anak", "ada di desa lain"),
     ],
@@ -163,7 +163,7 @@ def test_bad_joins_are_refused(
     [
         ([("head", "anak", "same")], None, "KK ini harus punya tepat satu kepala"),
         ([("son", "kepala", "same")], None, "tepat satu kepala keluarga (diusulkan 2)"),
-        ([("son", "anak", "new")], {"kk_number": "3516010503150124"}, "KK baru harus punya"),
+        ([("son", "anak", "new")], {"kk_number": "3516010503160124"}, "KK baru harus punya"),
         ([("son", "kepala", "new")], None, "Nomor KK baru wajib diisi"),
         ([("head", "kepala", "same")], None, "sama dengan yang tercatat"),
     ],
@@ -203,7 +203,7 @@ def test_composition_page(team: dict[str, Any], family: dict[str, Any], login: A
     assert refused.status_code == 200 and "tepat satu kepala keluarga" in refused.text
     form |= {f"to_{family['son'].pk}": "new", f"to_{family['dil'].pk}": "new"}
     done = client.post(
-        url, {**form, "baru-kk_number": "3516010503150125", "reason": "Anak menikah"}
+        url, {**form, "baru-kk_number": "3516010503160125", "reason": "Anak menikah"}
     )
     assert done.status_code == 302
     assert family["household"].proposals.get().kind == ProposalKind.COMPOSITION
