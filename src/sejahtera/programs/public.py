@@ -7,7 +7,6 @@ members. Every query is logged (without the name) and each client is limited to
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sejahtera.common.names import name_key
+from sejahtera.common.ratelimit import client_key
 from sejahtera.programs.models import Distribution, PublicCheck
 from sejahtera.registry.models import NationalProgramme, Participation, Person
 
@@ -27,10 +27,8 @@ MAX_RESULTS = 5
 
 def client_id(request: HttpRequest) -> str:
     """A salted hash of the client's address: enough to count its queries, useless to
-    identify anyone."""
-    address = request.META.get("REMOTE_ADDR", "")
-    salt = settings.SECRET_KEY.encode()
-    return hashlib.sha256(salt + address.encode()).hexdigest()[:32]
+    identify anyone (the same hash the public pages' rate limits count by)."""
+    return client_key(request)
 
 
 def over_limit(client: str, now: dt.datetime | None = None) -> bool:

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,9 +25,8 @@ from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
-from sejahtera.common.ratelimit import limited
+from sejahtera.common.ratelimit import hit, limited
 from sejahtera.programs.models import Programme
-from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
 from sejahtera.services import complaints as service_complaints
 from sejahtera.services.filtersets import ComplaintFilterSet
@@ -121,9 +119,7 @@ def _submit(request: HttpRequest, form: ComplaintForm, channel: str) -> Complain
 
 
 def _limited(request: HttpRequest, what: str) -> bool:
-    key = f"{what}:{client_id(request)}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    return cache.incr(key) > PUBLIC_LIMIT
+    return hit(request, what, limit=PUBLIC_LIMIT, window_seconds=WINDOW_SECONDS)
 
 
 def complaint_new(request: HttpRequest) -> HttpResponse:
@@ -153,20 +149,17 @@ def rate(request: HttpRequest) -> HttpResponse:
     """Public: the citizen rates the answer from the tracking page."""
     code = request.POST.get("kode", "").strip().upper()
     if request.method == "POST":
-        if _limited(request, "rate"):
-            messages.error(request, _("Terlalu banyak percobaan. Coba lagi nanti."))
+        raw = request.POST.get("rating", "")
+        try:
+            service_complaints.rate_complaint(
+                tracking_code=code,
+                rating=int(raw) if raw.isdigit() else 0,
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
         else:
-            raw = request.POST.get("rating", "")
-            try:
-                service_complaints.rate_complaint(
-                    tracking_code=code,
-                    rating=int(raw) if raw.isdigit() else 0,
-                    note=request.POST.get("note", ""),
-                )
-            except ValidationError as exc:
-                messages.error(request, "; ".join(exc.messages))
-            else:
-                messages.success(request, _("Terima kasih atas penilaian Anda."))
+            messages.success(request, _("Terima kasih atas penilaian Anda."))
     return redirect(f"{redirect('services:track').url}?kode={code}")
 
 

@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,9 +23,8 @@ from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import write_xlsx, xlsx_response
 from sejahtera.common.formatting import mask_nik
-from sejahtera.common.ratelimit import limited
+from sejahtera.common.ratelimit import hit, limited
 from sejahtera.planning.forms import MultipleFileField
-from sejahtera.programs.public import client_id
 from sejahtera.programs.public_views import _desa_choices
 from sejahtera.registry.models import Person
 from sejahtera.registry.selectors import persons_for
@@ -106,9 +104,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     form = RequestForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
     if request.method == "POST":
-        key = f"apply:{client_id(request)}"
-        cache.add(key, 0, APPLY_WINDOW_SECONDS)
-        if cache.incr(key) > APPLY_LIMIT:
+        if hit(request, "apply", limit=APPLY_LIMIT, window_seconds=APPLY_WINDOW_SECONDS):
             form.add_error(
                 None,
                 _(
