@@ -30,9 +30,16 @@ def _load_reference_data() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def reference_data(django_db_setup: Any, django_db_blocker: Any) -> None:
+def reference_data(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> None:
     """The real areas of Indonesia and the office's units are reference data every test may
-    rely on; they are committed into the test database once per session."""
+    rely on; they are committed into the test database once per session (when a test of the
+    session uses the database at all: pytest-django creates none otherwise)."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    if "default" not in _get_databases_for_setup(request.session.items)[0]:
+        return
     with django_db_blocker.unblock():
         _load_reference_data()
 

@@ -32,6 +32,26 @@ class Pair:
     gammas: dict[str, int]  # comparison key → level index (spec order)
 
 
+def pair_from_row(row: Any) -> Pair | None:
+    """A scored pair from (id_l, id_r, match_weight, match_probability, gamma per comparison
+    in spec order), or None for a pair `spec.siblings` sets aside. DuckDB's and Spark's
+    results go through here alike."""
+    gammas = {
+        c.key: spec.gamma_to_index(c, int(g))
+        for c, g in zip(spec.COMPARISONS, row[4:], strict=True)
+    }
+    if spec.siblings(gammas):
+        return None
+    left, right = int(row[0]), int(row[1])
+    return Pair(
+        id_l=min(left, right),
+        id_r=max(left, right),
+        match_weight=float(row[2]),
+        match_probability=float(row[3]),
+        gammas=gammas,
+    )
+
+
 def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     if threads:
@@ -128,19 +148,8 @@ def predict(
         )
         while rows := result.fetchmany(batch):
             for row in rows:
-                gammas = {
-                    c.key: spec.gamma_to_index(c, int(g))
-                    for c, g in zip(spec.COMPARISONS, row[4:], strict=True)
-                }
-                if spec.siblings(gammas):
-                    continue
-                left, right = int(row[0]), int(row[1])
-                yield Pair(
-                    id_l=min(left, right),
-                    id_r=max(left, right),
-                    match_weight=float(row[2]),
-                    match_probability=float(row[3]),
-                    gammas=gammas,
-                )
+                pair = pair_from_row(row)
+                if pair is not None:
+                    yield pair
     finally:
         connection.close()

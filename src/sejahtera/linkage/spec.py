@@ -49,6 +49,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("birth_place", "VARCHAR"),
 )
 COLUMN_NAMES = tuple(name for name, _type in COLUMNS)
+# On Spark, Jaro-Winkler is this function (registered by linkage/spark.py from rapidfuzz, as
+# DuckDB's and the one-record check's are), not Splink's Scala `jaro_winkler`, which scores
+# some names differently and so would move pairs between levels.
+SPARK_JARO_WINKLER = "sejahtera_jaro_winkler"
 
 _STREET_WORDS = re.compile(r"\b(jalan|jl|jln|gang|gg|dusun|dsn|desa|ds|no|nomor|rt|rw)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -204,7 +208,7 @@ def _jw(column: str, threshold: float, key: str, label: str) -> Level:
         label,
         f'jaro_winkler_similarity("{column}_l", "{column}_r") >= {threshold}',
         lambda a, b: JaroWinkler.similarity(a[column], b[column]) >= threshold,
-        spark=f"jaro_winkler(`{column}_l`, `{column}_r`) >= {threshold}",
+        spark=f"{SPARK_JARO_WINKLER}(`{column}_l`, `{column}_r`) >= {threshold}",
     )
 
 

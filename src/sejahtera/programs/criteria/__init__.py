@@ -79,27 +79,56 @@ def _manual(node: Node) -> bool:
     return isinstance(node, Leaf) and node.criterion.type == "manual"
 
 
+def _conjuncts(children: list[Node]) -> list[Node]:
+    """The terms of an AND with nested ANDs and negated ORs opened up (De Morgan), so that
+    `All.q` sees every criterion it may merge."""
+    out: list[Node] = []
+    for child in children:
+        if isinstance(child, All):
+            out += _conjuncts(child.children)
+        elif isinstance(child, Not) and isinstance(child.child, AnyOf):
+            out += _conjuncts([Not(c) for c in child.child.children])
+        elif isinstance(child, Not) and isinstance(child.child, Not):
+            out += _conjuncts([child.child.child])
+        else:
+            out.append(child)
+    return out
+
+
 class All(Node):
     def __init__(self, children: list[Node]) -> None:
         self.children = children
 
     def q(self, ctx: Context) -> Q:
-        # Criteria that only look at the current membership share one EXISTS.
-        merged: dict[str, Any] = {}
+        # Criteria that only look at the current membership share one EXISTS; when there is
+        # one, the KK side of negated "receives"/"PPKS" criteria joins it too (exact, since a
+        # person has one current membership at most).
+        membership: list[Q] = []
+        negated: list[tuple[Node, tuple[Q, Q]]] = []
         q = Q()
-        for child in self.children:
-            conditions = (
-                child.criterion.membership_conditions(ctx) if isinstance(child, Leaf) else None
+        for child in _conjuncts(self.children):
+            on_membership = child.criterion.membership_q(ctx) if isinstance(child, Leaf) else None
+            split = (
+                child.child.criterion.negated_split(ctx)
+                if isinstance(child, Not) and isinstance(child.child, Leaf)
+                else None
             )
-            if conditions is not None and not (conditions.keys() & merged.keys()):
-                merged.update(conditions)
+            if on_membership is not None:
+                membership.append(on_membership)
+            elif split is not None:
+                negated.append((child, split))
             else:
                 q &= child.q(ctx)
-        if merged:
-            from sejahtera.programs.criteria.types import _current
+        if not membership:
+            for child, _split in negated:
+                q &= child.q(ctx)
+            return q
+        from sejahtera.programs.criteria.types import _current
 
-            q &= _current(**merged)
-        return q
+        for _child, (on_person, on_kk) in negated:
+            q &= on_person
+            membership.append(on_kk)
+        return q & _current(*membership)
 
     def explain(self, subject: Subject, ctx: Context) -> Verdict:
         verdicts = tuple(child.explain(subject, ctx) for child in self.children)

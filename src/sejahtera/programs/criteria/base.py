@@ -111,9 +111,16 @@ class Criterion:
         NOT EXISTS AND NOT EXISTS here, which PostgreSQL runs as anti-joins."""
         return ~self.q(ctx)
 
-    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
-        """Lookups on the person's current membership, when the criterion is only that: an
-        AND of such criteria is merged into one EXISTS."""
+    def membership_q(self, ctx: Context) -> Q | None:
+        """Conditions on the person's current membership, when the criterion is only that:
+        an AND of such criteria is merged into one EXISTS."""
+        return None
+
+    def negated_split(self, ctx: Context) -> tuple[Q, Q] | None:
+        """For a criterion about the person or their KK: its negation as (a query on the
+        person, a condition on the current membership). Inside an AND that already asks for
+        a current membership (one at most per person), the second part joins that EXISTS
+        instead of scanning the memberships again."""
         return None
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:

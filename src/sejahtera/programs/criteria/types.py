@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -19,12 +20,14 @@ def _no(reason: str) -> tuple[bool, str]:
     return False, reason
 
 
-def _current(**conditions: Any) -> Q:
+def _current(*conditions: Q, **lookups: Any) -> Q:
     """The person's current membership (one at most) meets the conditions. An EXISTS, so
     negation (NOT) stays exact."""
     return Q(
         Exists(
-            Membership.objects.filter(person_id=OuterRef("pk"), end_date__isnull=True, **conditions)
+            Membership.objects.filter(
+                *conditions, person_id=OuterRef("pk"), end_date__isnull=True, **lookups
+            )
         )
     )
 
@@ -49,6 +52,13 @@ def _in_current_household_not(rows: Any) -> Q:
     return ~_about_person(rows) & ~_about_household(rows)
 
 
+def _split_not(rows: Any) -> tuple[Q, Q]:
+    """NOT (about the person OR about the KK) split in two: the person's part, and the KK's
+    part as a condition on the current membership (NOT EXISTS a row about its KK), for a
+    rule that already asks for a current membership (see `Criterion.negated_split`)."""
+    return ~_about_person(rows), ~Q(Exists(rows.filter(household_id=OuterRef("household_id"))))
+
+
 class InDtks(Criterion):
     type = "in_dtks"
     label = _l("Terdaftar di DTKS/DTSEN")
@@ -56,8 +66,8 @@ class InDtks(Criterion):
     def q(self, ctx: Context) -> Q:
         return _current(household__in_dtks=True)
 
-    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
-        return {"household__in_dtks": True}
+    def membership_q(self, ctx: Context) -> Q | None:
+        return Q(household__in_dtks=True)
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.household is None:
@@ -86,8 +96,8 @@ class DesilMax(Criterion):
     def q(self, ctx: Context) -> Q:
         return _current(household__desil__lte=self.data["max"])
 
-    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
-        return {"household__desil__lte": self.data["max"]}
+    def membership_q(self, ctx: Context) -> Q | None:
+        return Q(household__desil__lte=self.data["max"])
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         desil = subject.household.desil if subject.household else None
@@ -177,8 +187,8 @@ class HeadOfHousehold(Criterion):
     def q(self, ctx: Context) -> Q:
         return _current(relation=Relation.HEAD)
 
-    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
-        return {"relation": Relation.HEAD}
+    def membership_q(self, ctx: Context) -> Q | None:
+        return Q(relation=Relation.HEAD)
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.membership is not None and subject.membership.relation == Relation.HEAD:
@@ -189,17 +199,23 @@ class HeadOfHousehold(Criterion):
         return _("kepala keluarga")
 
 
-def _sizes(low: int | None, high: int | None) -> Subquery:
-    sizes = (
-        Membership.objects.filter(end_date__isnull=True)
+def _size_between(low: int | None, high: int | None) -> Q:
+    """On a membership: its KK has between `low` and `high` current members, counted for
+    that KK only (a correlated count on the household index), so the count runs for the
+    persons the other criteria leave, not for every KK of the district."""
+    size = Subquery(
+        Membership.objects.filter(household_id=OuterRef("household_id"), end_date__isnull=True)
+        .order_by()
         .values("household_id")
         .annotate(n=Count("id"))
+        .values("n")
     )
+    q = Q()
     if low is not None:
-        sizes = sizes.filter(n__gte=low)
+        q &= Q(GreaterThanOrEqual(size, low))
     if high is not None:
-        sizes = sizes.filter(n__lte=high)
-    return Subquery(sizes.values("household_id"))
+        q &= Q(LessThanOrEqual(size, high))
+    return q
 
 
 class HouseholdSize(Criterion):
@@ -208,10 +224,10 @@ class HouseholdSize(Criterion):
     params = {"min": "int", "max": "int"}
 
     def q(self, ctx: Context) -> Q:
-        return _current(household_id__in=_sizes(self.data.get("min"), self.data.get("max")))
+        return _current(_size_between(self.data.get("min"), self.data.get("max")))
 
-    def membership_conditions(self, ctx: Context) -> dict[str, Any] | None:
-        return {"household_id__in": _sizes(self.data.get("min"), self.data.get("max"))}
+    def membership_q(self, ctx: Context) -> Q | None:
+        return _size_between(self.data.get("min"), self.data.get("max"))
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         if subject.household is None:
@@ -258,6 +274,9 @@ class Ppks(Criterion):
 
     def q_not(self, ctx: Context) -> Q:
         return _in_current_household_not(self._rows(ctx))
+
+    def negated_split(self, ctx: Context) -> tuple[Q, Q] | None:
+        return _split_not(self._rows(ctx))
 
     def _rows(self, ctx: Context) -> Any:
         return PpksAssessment.objects.filter(
@@ -359,6 +378,9 @@ class Receives(Criterion):
 
     def q_not(self, ctx: Context) -> Q:
         return _in_current_household_not(_participation_q(ctx, self.data["programme"]))
+
+    def negated_split(self, ctx: Context) -> tuple[Q, Q] | None:
+        return _split_not(_participation_q(ctx, self.data["programme"]))
 
     def check(self, subject: Subject, ctx: Context) -> tuple[bool | None, str]:
         name = self.data["programme"]
