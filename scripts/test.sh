@@ -10,7 +10,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# The `spark` extra (pyspark) too: the Spark path of the record linkage is tested against
+# DuckDB's (it needs Java, which the tests look for and otherwise skip).
+.venv/bin/python -m pip install --quiet -e ".[test,spark]"
 
 # WeasyPrint (the PDF reports) needs Pango from Debian.
 if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then

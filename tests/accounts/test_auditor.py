@@ -27,7 +27,7 @@ def test_auditor_reads(client: Client, auditor: User) -> None:
         "/wilayah/",
         "/akun/pengguna/",
         "/audit/",
-        "/audit/?export=xlsx",
+        "/audit/?export=xlsx&keperluan=Audit+triwulan",
         "/api/audit/events",
     ]:
         assert client.get(path).status_code == 200, path

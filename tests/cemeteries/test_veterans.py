@@ -148,7 +148,7 @@ def test_pages_mask_scope_audit_and_export(client: Client) -> None:
     assert "Kasiman" in client.get(f"/makam-pahlawan/veteran/?q={NIK}").content.decode()
     assert "Kasiman" not in client.get(f"/makam-pahlawan/veteran/?q={NIK[:8]}").content.decode()
     assert "Kasiman" not in client.get("/makam-pahlawan/veteran/?status=meninggal").content.decode()
-    export = client.get("/makam-pahlawan/veteran/?format=xlsx")
+    export = client.get("/makam-pahlawan/veteran/?format=xlsx&keperluan=Data+tunjangan")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None

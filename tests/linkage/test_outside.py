@@ -88,7 +88,9 @@ def test_a_list_is_matched_and_downloaded(
     page = client.get(f"/data/daftar-luar/{outside.pk}/")
     assert page.status_code == 200 and "PARMAN" in page.content.decode()
 
-    download = client.get(f"/data/daftar-luar/{outside.pk}/", {"format": "xlsx"})
+    download = client.get(
+        f"/data/daftar-luar/{outside.pk}/", {"format": "xlsx", "keperluan": "Cek daftar PKH"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]

@@ -71,7 +71,7 @@ def test_queue_export_is_audited_and_masks_nik(
     client: Client, make_user: Any, pairs: dict[str, CandidatePair]
 ) -> None:
     client.force_login(make_user(Role.OPERATOR_DINAS))
-    response = client.get("/data/", {"format": "xlsx"})
+    response = client.get("/data/", {"format": "xlsx", "keperluan": "Telaah data ganda"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None

@@ -175,7 +175,7 @@ def test_lists_are_paginated() -> None:
 def test_exports_are_audited_and_mask_niks(registry: dict[str, Any]) -> None:
     clerk = _login(Role.OPERATOR_DESA, [DESA_A])
     url = reverse("linkage:quality_list", args=["nik-tidak-sah"])
-    response = clerk.get(url, {"format": "xlsx"})
+    response = clerk.get(url, {"format": "xlsx", "keperluan": "Perbaikan NIK"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
@@ -257,7 +257,7 @@ def test_every_check_lists_its_finding_with_the_reason_and_exports() -> None:
         url = reverse("linkage:quality_list", args=[key])
         page = client.get(url)
         assert words in page.content.decode(), key
-        export = client.get(url, {"format": "xlsx"})
+        export = client.get(url, {"format": "xlsx", "keperluan": "Perbaikan data"})
         assert export.status_code == 200
         sheet = load_workbook(io.BytesIO(export.content)).active
         assert sheet is not None

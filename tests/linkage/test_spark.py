@@ -14,6 +14,7 @@ import pytest
 from sejahtera.linkage import finder
 from tests.linkage.conftest import Synthetic
 
+pytestmark = pytest.mark.spark
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Java is not installed", allow_module_level=True)
@@ -81,3 +82,31 @@ def test_spark_jaro_winkler_is_duckdbs(spark: Any) -> None:
     assert [g for g in got if g is not None] == pytest.approx(
         [e for e in expected if e is not None], abs=1e-12
     )
+
+
+@pytest.mark.django_db
+def test_the_duplicate_search_runs_on_spark(spark: Any) -> None:
+    """`sejahtera linkage duplicates --engine spark` stores the same candidate pairs with
+    the same weights as the DuckDB run with the same model."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sejahtera.linkage.models import CandidatePair
+    from tests.linkage.conftest import save_synthetic
+
+    saved = save_synthetic()
+
+    def pairs() -> dict[tuple[int, int], float]:
+        return {(p.person_a_id, p.person_b_id): p.match_weight for p in CandidatePair.objects.all()}
+
+    call_command("linkage", "duplicates", stdout=StringIO())
+    on_duckdb = pairs()
+    assert len(on_duckdb.keys() & saved.truth_pks) >= 0.9 * len(saved.truth_pks)
+    out = StringIO()
+    call_command("linkage", "duplicates", "--keep-model", "--engine", "spark", stdout=out)
+    assert "pasangan calon data ganda" in out.getvalue()
+    on_spark = pairs()
+    assert on_spark.keys() == on_duckdb.keys()
+    for key, weight in on_duckdb.items():
+        assert on_spark[key] == pytest.approx(weight, abs=1e-9), key

@@ -62,7 +62,7 @@ def test_list_scope_filters_badges_and_export(world: dict[str, Partner]) -> None
     assert "Sri Rahayu" in in_kec and "LKSA Jauh Sekali" not in in_kec
     inactive = office.get("/mitra/?active=0").content.decode()
     assert "Sri Rahayu" not in inactive
-    export = office.get("/mitra/?kind=lks&format=xlsx")
+    export = office.get("/mitra/?kind=lks&format=xlsx&keperluan=Rekap+LKS")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None
@@ -71,7 +71,9 @@ def test_list_scope_filters_badges_and_export(world: dict[str, Partner]) -> None
     event = AuditEvent.objects.get(action=Action.EXPORT, object_type="partners.partner")
     assert event.extra["rows"] == 2 and event.extra["filters"]["kind"] == "lks"
     # The clerk's export holds only the clerk's desa.
-    mine = load_workbook(io.BytesIO(clerk.get("/mitra/?format=xlsx").content)).active
+    mine = load_workbook(
+        io.BytesIO(clerk.get("/mitra/?format=xlsx&keperluan=Rekap+mitra").content)
+    ).active
     assert mine is not None
     assert "LKSA Jauh Sekali" not in [r[1] for r in mine.iter_rows(min_row=3, values_only=True)]
 
@@ -269,7 +271,9 @@ def test_certificates_trainings_grants_and_counts(world: dict[str, Partner]) -> 
         },
     )
     assert result.status_code == 302 and training.participants.filter(passed=True).count() == 1
-    sheet = load_workbook(io.BytesIO(office.get("/mitra/uep/?format=xlsx").content)).active
+    sheet = load_workbook(
+        io.BytesIO(office.get("/mitra/uep/?format=xlsx&keperluan=Rekap+UEP").content)
+    ).active
     assert sheet is not None and [r[1] for r in sheet.iter_rows(min_row=3, values_only=True)] == [
         "Karang Taruna Tunas"
     ]

@@ -95,12 +95,16 @@ def test_cycle_through_the_pages(
         },
     )
     assert done.status_code == 302 and Distribution.objects.get().beneficiary == mine
-    xlsx = client.get(f"/program/siklus/{cycle.pk}/bnba/?desa={DESA_A}")
+    xlsx = client.get(
+        f"/program/siklus/{cycle.pk}/bnba/?desa={DESA_A}&keperluan=Penyaluran+tahap+I"
+    )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert a.nik in values and a.name in values and b.name not in values
-    pdf = client.get(f"/program/siklus/{cycle.pk}/bnba/?desa={DESA_A}&format=pdf")
+    pdf = client.get(
+        f"/program/siklus/{cycle.pk}/bnba/?desa={DESA_A}&format=pdf&keperluan=Penyaluran+tahap+I"
+    )
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert a.name in text and "Tanda tangan" in text
     assert client.get(f"/program/siklus/{cycle.pk}/bnba/?desa={DESA_B}").status_code == 404

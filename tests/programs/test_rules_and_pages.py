@@ -18,7 +18,7 @@ from sejahtera.programs import services
 from sejahtera.programs.criteria import parse
 from sejahtera.programs.models import Programme, RuleVersion
 from tests.accounts.factories import UserFactory
-from tests.conftest import DESA_A, DESA_B
+from tests.conftest import DESA_A, DESA_B, MOJOKERTO
 from tests.programs.people import Profile, build
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_pages(programmes: None, client: Client) -> None:
 def test_rule_editor_previews_and_saves(programmes: None, client: Client) -> None:
     build(Profile(age=72, desil=1, in_dtks=True, size=1))
     build(Profile(age=67, desil=1, in_dtks=True, size=1))
-    client.force_login(UserFactory(role=Role.ADMIN))
+    client.force_login(UserFactory(role=Role.ADMIN, area_codes=[MOJOKERTO]))
     url = "/program/permakanan-pokmas/aturan/"
     assert client.get(url).status_code == 200
     rule = Programme.objects.get(code="permakanan-pokmas").rules.get().rule

@@ -44,7 +44,7 @@ def test_export_masks_niks_and_is_scoped(
     client: Client, make_user: Any, people: dict[str, Any]
 ) -> None:
     client.force_login(make_user(Role.OPERATOR_DINAS))
-    response = client.get("/registri/penduduk/?export=xlsx")
+    response = client.get("/registri/penduduk/?export=xlsx&keperluan=Verifikasi+data")
     rows = list(
         load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=3, values_only=True)
     )

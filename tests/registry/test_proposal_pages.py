@@ -201,7 +201,7 @@ def test_change_proposal_holds_only_what_changed(client: Client, make_user: Any)
     response = client.post(url, data)
     assert response.status_code == 302
     proposal = Proposal.objects.get()
-    assert proposal.payload == {"changes": {"desil": 2, "in_dtks": True}}
+    assert proposal.payload["changes"] == {"desil": 2, "in_dtks": True}
     household.refresh_from_db()
     assert household.desil == 6  # unchanged until approved
 

@@ -508,7 +508,7 @@ def test_siksng_export_of_approved_proposals(client: Any, team: dict[str, Any]) 
         },
     )
     client.force_login(team["office"])
-    response = client.get("/registri/usulan/?export=siksng&format=xlsx")
+    response = client.get("/registri/usulan/?export=siksng&format=xlsx&keperluan=Unggah+SIKS-NG")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:3] == ["iddtks", "kode_provinsi", "provinsi"]
@@ -520,7 +520,9 @@ def test_siksng_export_of_approved_proposals(client: Any, team: dict[str, Any]) 
     assert body[0]["nik"] == "3516011208850011" and body[0]["no_kk"] == "3516010503150099"
     assert body[0]["kode_desa"] == DESA_A and body[0]["kabupaten"] == "Kabupaten Mojokerto"
     assert body[0]["hubungan_keluarga"] == "Kepala keluarga"
-    text = client.get("/registri/usulan/?export=siksng&format=csv").content.decode("utf-8-sig")
+    text = client.get(
+        "/registri/usulan/?export=siksng&format=csv&keperluan=Unggah+SIKS-NG"
+    ).content.decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(parsed) == 3 and parsed[1][15] == "Slamet"
     assert AuditEvent.objects.filter(action="export", object_repr="SIKS-NG").count() == 2

@@ -36,14 +36,19 @@ def test_export_gathers_every_app_and_the_trail(client: Client, make_user: Any) 
     client.get(f"/registri/penduduk/{person.pk}/")  # a view, in the trail
     page = client.get(f"/registri/penduduk/{person.pk}/").content.decode()
     assert "Permintaan subjek data" in page
+    # Without a purpose: the purpose form (common/exports.py), no file and nothing logged.
     no_purpose = client.get(f"/registri/penduduk/{person.pk}/data-subjek/")
-    assert no_purpose.status_code == 302
+    assert no_purpose.status_code == 200 and "Content-Disposition" not in no_purpose
+    assert "Untuk keperluan apa data ini diekspor?" in no_purpose.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
     response = client.get(
         f"/registri/penduduk/{person.pk}/data-subjek/", {"keperluan": "Surat 045/2026"}
     )
     assert response.status_code == 200
     data = json.loads(response.content)
     assert data["person"]["nik"] == person.nik
+    assert data["exported"]["by"] == head.username
+    assert data["exported"]["purpose"] == "Surat 045/2026"
     assert [row["number"] for row in data["related"]["services.Letter"]] == [letter.number]
     assert "registry.Membership" in data["related"]
     assert any(e["by"] == head.username and e["action"] == "view" for e in data["access_trail"])

@@ -35,6 +35,12 @@ from tests.registry.factories import HouseholdFactory, PersonFactory, add_member
 pytestmark = pytest.mark.django_db
 MARK = "RAHASIAB"
 SKIP = ("/static/", "/media/", "/i18n/", "/jsi18n/", "/akun/keluar/", "/api/")
+# The two ways a list asks for its file, with a purpose so that an export of personal data
+# gives the file itself (without one it gives the purpose form: tests/common/test_export_purpose.py).
+EXPORT_SUFFIXES = (
+    "?format=xlsx&keperluan=uji+jalan+semua+halaman",
+    "?export=xlsx&keperluan=uji+jalan+semua+halaman",
+)
 # The area each role is given here: never desa B (office roles get one kecamatan).
 AREA = {Role.OPERATOR_DESA: DESA_A, Role.PENDAMPING: DESA_A}
 
@@ -165,6 +171,7 @@ def test_no_page_shows_or_changes_another_areas_records() -> None:
     ]
     leaks: list[str] = []
     errors: list[str] = []
+    downloaded: set[str] = set()
     routes = [(r, n) for r, n in _patterns() if not ("/" + r).startswith(SKIP)]
     assert len(routes) > 60  # the walk really covers the site
     # Every role walks the pages without arguments (lists, dashboards, exports); the pages of
@@ -178,8 +185,10 @@ def test_no_page_shows_or_changes_another_areas_records() -> None:
             if has_args and user.role not in record_walkers:
                 continue
             for url in _urls(route, ints, words):
-                for suffix in ("",) if has_args else ("", "?format=xlsx", "?export=xlsx"):
+                for suffix in ("",) if has_args else ("", *EXPORT_SUFFIXES):
                     response = client.get(url + suffix)
+                    if suffix and response.has_header("Content-Disposition"):
+                        downloaded.add(url)
                     if response.status_code >= 500:
                         errors.append(f"{user.role} GET {url}{suffix}: {response.status_code}")
                     elif response.status_code == 200 and MARK in _text(response):
@@ -196,6 +205,9 @@ def test_no_page_shows_or_changes_another_areas_records() -> None:
     assert not errors, errors[:20]
     assert not leaks, leaks[:20]
     assert _snapshot(outside) == before
+    # The export suffixes reached the files themselves (not only the purpose form).
+    personal = {"/registri/penduduk/", "/registri/usulan/", "/layanan/permohonan/", "/mitra/"}
+    assert personal <= downloaded, personal - downloaded
 
 
 def test_no_api_operation_shows_another_areas_records() -> None:

@@ -507,7 +507,9 @@ def test_export_follows_the_filters_and_is_audited(
     open_one = _open(clerk)
     _open(outsider, desa_code=DESA_B, subject_name="Orang dari Gondang")
     client.force_login(clerk)
-    response = client.get("/layanan/kasus/", {"status": "closed", "format": "xlsx"})
+    response = client.get(
+        "/layanan/kasus/", {"status": "closed", "format": "xlsx", "keperluan": "Rekap kasus"}
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None

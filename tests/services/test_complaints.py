@@ -333,7 +333,7 @@ def test_complaint_becomes_a_registry_proposal() -> None:
         service_complaints.complaint_to_proposal(actor=operator, complaint=not_poor)
     omitted = _submit(category=_category("terlewat"), subject_nik=left_out.nik)
     change = service_complaints.complaint_to_proposal(actor=operator, complaint=omitted)
-    assert change.kind == ProposalKind.CHANGE and change.payload == {"changes": {"in_dtks": True}}
+    assert change.kind == ProposalKind.CHANGE and change.payload["changes"] == {"in_dtks": True}
     # Already in DTKS, unregistered, or a category that is not about the registry: refused.
     with pytest.raises(ValidationError, match="sudah terdaftar di DTKS"):
         service_complaints.complaint_to_proposal(
@@ -394,7 +394,7 @@ def test_staff_pages_scope_filters_export_and_view_audit(client: Client) -> None
     assert phoned.tracking_code in filtered and in_a.tracking_code not in filtered
     late = client.get("/layanan/pengaduan/daftar/?late=1").content.decode()  # due in 2026-08
     assert in_a.tracking_code in late and phoned.tracking_code not in late
-    export = client.get("/layanan/pengaduan/daftar/?channel=web&format=xlsx")
+    export = client.get("/layanan/pengaduan/daftar/?channel=web&format=xlsx&keperluan=Rekap+web")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None

@@ -206,7 +206,9 @@ def test_list_filters_pagination_and_export(client: Client) -> None:
     assert "55 permohonan" in late  # due 6 August 2026, still open
     named = client.get("/layanan/permohonan/?q=Pemohon 07").content.decode()
     assert made[7].tracking_code in named and made[8].tracking_code not in named
-    export = client.get("/layanan/permohonan/?status=checked&format=xlsx")
+    export = client.get(
+        "/layanan/permohonan/?status=checked&format=xlsx&keperluan=Rekap+permohonan"
+    )
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(min_row=3, values_only=True))

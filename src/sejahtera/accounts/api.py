@@ -1,13 +1,12 @@
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from sejahtera.accounts import selectors
 from sejahtera.accounts.filtersets import UserFilterSet
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import area_codes
-from sejahtera.common.api import CapabilityRouter, api_auth, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, api_auth, apply_filters, filter_schema, paginate
 
 me_router: Router = CapabilityRouter(Cap.VIEW, tags=["akun"])
 users_router: Router = CapabilityRouter(Cap.VIEW_USERS, tags=["akun"])

@@ -3,12 +3,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import selectors
 from sejahtera.audit.filtersets import AuditEventFilterSet
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 
 router: Router = CapabilityRouter(Cap.VIEW_AUDIT, tags=["audit"])
 AuditFilters = filter_schema(AuditEventFilterSet)

@@ -18,6 +18,10 @@ class AuditEventTable(tables.Table):
     object_type = tables.Column(verbose_name=_("Jenis objek"))
     object_repr = tables.Column(verbose_name=_("Objek"))
     changes = tables.Column(verbose_name=_("Perubahan (lama → baru)"), orderable=False)
+    # The stated purpose of an export of personal data (common/exports.py).
+    purpose = tables.Column(
+        verbose_name=_("Keperluan"), accessor="extra__keperluan", orderable=False, default=""
+    )
     wilayah_code = tables.Column(verbose_name=_("Wilayah"))
     ip = tables.Column(verbose_name=_("Alamat IP"))
 
@@ -30,6 +34,7 @@ class AuditEventTable(tables.Table):
             "object_type",
             "object_repr",
             "changes",
+            "purpose",
             "wilayah_code",
             "ip",
         ]

@@ -7,7 +7,6 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.cemeteries.filtersets import CemeteryFilterSet, parse_year
@@ -19,7 +18,7 @@ from sejahtera.cemeteries.selectors import (
     works_for,
     year_span,
 )
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 
 router: Router = CapabilityRouter(Cap.VIEW, tags=["Taman Makam Pahlawan"])
 CemeteryFilters = filter_schema(CemeteryFilterSet)

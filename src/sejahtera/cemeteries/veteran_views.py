@@ -110,6 +110,7 @@ def _export(request: HttpRequest, rows: Any) -> HttpResponse:
         title=_("Data veteran"),
         object_type="cemeteries.veteran",
         filename="data-veteran",
+        personal=True,
     )
 
 

@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
 from sejahtera.cemeteries import indicators, maintenance
 from sejahtera.cemeteries import services as cemetery_services
 from sejahtera.cemeteries.filtersets import CemeteryFilterSet, GraveFilterSet, parse_year
@@ -49,7 +47,7 @@ from sejahtera.cemeteries.selectors import (
     works_for,
     year_span,
 )
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 
 PAGE_SIZE = 50
 
@@ -62,25 +60,14 @@ def export_xlsx(
     title: str,
     object_type: str,
     filename: str,
+    personal: bool,
 ) -> HttpResponse:
-    """An audited .xlsx download of a list (needs Cap.EXPORT)."""
-    require(request.user, Cap.EXPORT)
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type=object_type,
-        object_repr=title,
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
-    stamp = timezone.localtime()
-    content = write_xlsx(
-        headers,
-        rows,
-        title=title,
-        note=_("Diekspor oleh %(user)s pada %(time)s")
-        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
-    )
-    return xlsx_response(content, f"{filename}-{stamp:%Y%m%d-%H%M}.xlsx")
+    """An audited, watermarked .xlsx download of a list (needs Cap.EXPORT; personal data
+    also a stated purpose, see `common.exports`)."""
+    export = start_export(request, what=title, personal=personal)
+    if not isinstance(export, Export):
+        return export
+    return export.xlsx(headers, rows, title=title, name=filename, object_type=object_type)
 
 
 def query_without(request: HttpRequest, *names: str) -> str:
@@ -190,6 +177,7 @@ def _export_cemeteries(request: HttpRequest, rows: Iterable[Any], year: int) -> 
         title=_("Taman makam pahlawan %(year)s") % {"year": year},
         object_type="cemeteries.cemetery",
         filename=f"taman-makam-pahlawan-{year}",
+        personal=False,  # cemeteries and their upkeep: no person in it
     )
 
 

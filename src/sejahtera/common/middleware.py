@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from sejahtera.common import request_context
+from sejahtera.common.ratelimit import client_address
 
 
 class RequestContextMiddleware:
@@ -13,7 +14,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         info = request_context.RequestInfo(
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_address(request) or None,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
             path=request.path[:255],
         )

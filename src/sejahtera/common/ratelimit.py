@@ -16,8 +16,24 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind a reverse proxy every request comes from the proxy, so
+    when REMOTE_ADDR is one of `TRUSTED_PROXIES` the address is taken from X-Forwarded-For:
+    the right-most entry that is not itself a trusted proxy (entries further left are
+    whatever the client chose to send). Without trusted proxies the header is ignored."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = set(getattr(settings, "TRUSTED_PROXIES", ()))
+    if address not in trusted:
+        return address
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed(forwarded):
+        if hop and hop not in trusted:
+            return hop[:64]
+    return address
+
+
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hashlib.sha256(settings.SECRET_KEY.encode() + address.encode()).hexdigest()[:32]
 
 

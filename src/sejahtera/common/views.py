@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -17,9 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 
 
 class CapabilityMixin(LoginRequiredMixin):
@@ -35,10 +32,13 @@ class CapabilityMixin(LoginRequiredMixin):
 
 class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
     """A list page. Subclasses name a `selector` (user → scoped queryset), a `filterset_class`
-    and a `table_class`. `?export=xlsx` downloads the filtered list, audited."""
+    and a `table_class`. `?export=xlsx` downloads the filtered list through
+    `common.exports` (audited, watermarked; with a stated purpose unless the list holds no
+    personal data: `personal_data = False`)."""
 
     selector: ClassVar[Any]
     export_name: ClassVar[str] = "data"
+    personal_data: ClassVar[bool] = True
     title: ClassVar[str | Promise] = ""
     template_name = "common/list.html"
     paginate_by = None  # the table paginates (see get_table_pagination)
@@ -62,7 +62,11 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
         return context
 
     def export(self, request: HttpRequest) -> HttpResponse:
-        require(request.user, Cap.EXPORT)
+        title = str(self.title or self.export_name)
+        what = _("Daftar %(title)s") % {"title": title[:1].lower() + title[1:]}
+        export = start_export(request, what=what, personal=self.personal_data)
+        if not isinstance(export, Export):
+            return export
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table_class = self.get_table_class()
@@ -74,18 +78,10 @@ class ScopedListView(CapabilityMixin, SingleTableMixin, FilterView):
         model = queryset.model
         table = table_class(list(queryset[: settings.EXPORT_MAX_ROWS]))
         values = list(table.as_values())
-        headers, rows = values[0], values[1:]
-        stamp = timezone.localtime()
-        note = _("Diekspor oleh %(user)s pada %(time)s") % {
-            "user": request.user.get_username(),
-            "time": stamp.strftime("%d-%m-%Y %H:%M"),
-        }
-        content = write_xlsx(headers, rows, title=str(self.title or self.export_name), note=note)
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
+        return export.xlsx(
+            values[0],
+            values[1:],
+            title=title,
+            name=self.export_name,
             object_type=model._meta.label_lower,
-            object_repr=str(self.title or self.export_name),
-            extra={"filters": request.GET.dict(), "rows": len(rows)},
         )
-        return xlsx_response(content, f"{self.export_name}-{stamp:%Y%m%d-%H%M}.xlsx")

@@ -2,11 +2,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InputError
 
 from sejahtera.accounts.api import me_router, users_router
 from sejahtera.audit.api import router as audit_router
 from sejahtera.cemeteries.api import router as cemeteries_router
+from sejahtera.common.api import NulRefusingParser, invalid_items
 from sejahtera.disasters.api import router as disasters_router
 from sejahtera.jobs.api import router as jobs_router
 from sejahtera.linkage.api import router as linkage_router
@@ -22,6 +24,7 @@ api = NinjaAPI(
     version="1",
     description="API Sistem Informasi Dinas Sosial. Setiap jawaban dibatasi pada wilayah pengguna.",
     urls_namespace="api",
+    parser=NulRefusingParser(),
 )
 api.add_router("/akun", me_router)
 api.add_router("/pengguna", users_router)
@@ -59,3 +62,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(InputError)
+def on_bad_input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    """Parameters or a body that do not fit the schema: each invalid input, in Indonesian."""
+    return api.create_response(request, {"detail": invalid_items(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, InputError):  # refused by the parser (NUL in the body)
+        return on_bad_input(request, exc.__cause__)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("Isi permintaan bukan JSON yang sah.")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

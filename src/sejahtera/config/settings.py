@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "django_tables2",
+    # Before django_tasks_db: its `db_worker` command is ours, which first marks the jobs a
+    # killed worker left running as interrupted (sejahtera.jobs.services.mark_interrupted).
+    "sejahtera.jobs",
     "django_tasks",
     "django_tasks_db",
     "ninja",
@@ -74,7 +77,7 @@ INSTALLED_APPS = [
     "sejahtera.disasters",
     "sejahtera.cemeteries",
     "sejahtera.audit",
-    "sejahtera.jobs",
+    "sejahtera.retention",
     "sejahtera.reports",
 ]
 
@@ -139,6 +142,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("SEJAHTERA_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles any statement it expects to be costly; for the district-wide
+    # eligibility statements the compiling took longer (1.4 s) than running them.
+    if "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool(
+        "SEJAHTERA_PG_JIT", default=False
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            DATABASES["default"]["OPTIONS"].get("options", "") + " -c jit=off"
+        ).strip()
+
+# The public pages' rate limits count in the cache. One process (the embedded default) can
+# count in its own memory; several (gunicorn workers, several servers) must share a Redis,
+# or each worker would count alone and let through workers × the limit.
+REDIS_URL = env.str("SEJAHTERA_REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -159,6 +183,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# Addresses of the reverse proxies in front of the app (e.g. 127.0.0.1 for nginx on the same
+# machine). Only for requests from these is X-Forwarded-For believed, for the rate limits,
+# the lockout and the audit trail; see common/ratelimit.client_address.
+TRUSTED_PROXIES = env.list("SEJAHTERA_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "sejahtera.common.ratelimit.client_address"
 
 # Roles that must use a second factor (a code from an authenticator app) at sign-in; any
 # user may turn it on for themselves. Comma-separated role codes; empty turns the
@@ -221,6 +250,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Uploaded import files wait here (never served) between upload and the import task.
 IMPORT_DIR = VAR_DIR / "imports"
+# How long each kind of record is kept (`sejahtera retention`): a reviewed file, by default
+# data/retention.yaml; an office may keep its own reviewed copy elsewhere.
+RETENTION_FILE = Path(env.str("SEJAHTERA_RETENTION_FILE", default=str(DATA_DIR / "retention.yaml")))
 # The address citizens reach the public pages at (printed in letters' QR codes).
 PUBLIC_BASE_URL = env.str("SEJAHTERA_PUBLIC_URL", default="http://127.0.0.1:8000")
 # E-mail to heads of division about overdue requests and complaints. Without
@@ -229,7 +261,16 @@ PUBLIC_BASE_URL = env.str("SEJAHTERA_PUBLIC_URL", default="http://127.0.0.1:8000
 EMAIL_CONFIG = env.email_url("SEJAHTERA_EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("SEJAHTERA_EMAIL_FROM", default="sejahtera@localhost")
+# The Spark master for `sejahtera linkage duplicates --engine spark` (the `spark` extra):
+# local mode on this machine by default, or a cluster's address for a province.
+LINKAGE_SPARK_MASTER = env.str("SEJAHTERA_SPARK_MASTER", default="local[*]")
 IMPORT_MAX_BYTES = env.int("SEJAHTERA_IMPORT_MAX_BYTES", default=500 * 1024 * 1024)
+# An uploaded file is written to disk up to the largest size any page accepts, then only
+# counted: the page refuses it by its size (common/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "sejahtera.common.uploads.CappedUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -248,6 +289,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A running job that gave no sign of life (start or progress) for this long is taken as
+# interrupted and may be restarted; a job whose worker process on this host is gone, at once.
+JOB_STALE_MINUTES = env.int("SEJAHTERA_JOB_STALE_MINUTES", default=60)
+# Rows between two progress reports of an import (on PostgreSQL: rows per COPY); 0 for the
+# importer's defaults.
+IMPORT_PROGRESS_ROWS = env.int("SEJAHTERA_IMPORT_PROGRESS_ROWS", default=0)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 PAGE_SIZE = 50

@@ -23,6 +23,7 @@ urlpatterns = [
     path("verifikasi/<str:token>/", service_views.verify, name="verify_letter"),
     path("audit/", include("sejahtera.audit.urls")),
     path("pekerjaan/", include("sejahtera.jobs.urls")),
+    path("retensi/", include("sejahtera.retention.urls")),
     path("", include("sejahtera.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

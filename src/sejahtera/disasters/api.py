@@ -5,10 +5,9 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 from sejahtera.disasters import selectors
 from sejahtera.disasters.filtersets import EventFilterSet
 from sejahtera.disasters.models import Event

@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.disasters import selectors
 from sejahtera.disasters.models import Event
 from sejahtera.disasters.summary import Figures, event_figures, figure_rows, year_rows
@@ -36,23 +34,13 @@ def _xlsx(
     rows: list[list[Any]],
     extra: dict[str, Any],
 ) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
-    stamp = timezone.localtime()
-    content = write_xlsx(
-        headers,
-        rows,
-        title=title,
-        note=_("Diekspor oleh %(user)s pada %(time)s")
-        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
+    # Figures per event (counts of persons, meals, items): no person in it, no purpose asked.
+    export = start_export(request, what=title, personal=False)
+    if not isinstance(export, Export):
+        return export
+    return export.xlsx(
+        headers, rows, title=title, name=filename, object_type="disasters.event", extra=extra
     )
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="disasters.event",
-        object_repr=title,
-        extra={**extra, "rows": len(rows)},
-    )
-    return xlsx_response(content, f"{filename}-{stamp:%Y%m%d-%H%M}.xlsx")
 
 
 @login_required

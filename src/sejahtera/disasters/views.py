@@ -50,6 +50,7 @@ class EventListView(ScopedListView):
     filterset_class = EventFilterSet
     table_class = EventTable
     export_name = "kejadian-bencana"
+    personal_data = False  # events, places and counts: no names
     title = gettext_lazy("Kejadian bencana")
     template_name = "disasters/list.html"
 

@@ -17,9 +17,7 @@ from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.disasters import selectors, warehouse
 from sejahtera.disasters.filtersets import MovementFilterSet
 from sejahtera.disasters.forms import IssueForm, ItemForm, ReceiptForm
@@ -41,23 +39,12 @@ def _export(
     rows: list[list[Any]],
     object_type: str,
 ) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
-    stamp = timezone.localtime()
-    content = write_xlsx(
-        headers,
-        rows,
-        title=title,
-        note=_("Diekspor oleh %(user)s pada %(time)s")
-        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
-    )
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type=object_type,
-        object_repr=title,
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
-    return xlsx_response(content, f"{filename}-{stamp:%Y%m%d-%H%M}.xlsx")
+    # Stock and its movements (goods, quantities, events, the officer's user name): no
+    # citizen in it, so no purpose is asked.
+    export = start_export(request, what=title, personal=False)
+    if not isinstance(export, Export):
+        return export
+    return export.xlsx(headers, rows, title=title, name=filename, object_type=object_type)
 
 
 def _stock_row(item: Any) -> list[Any]:

@@ -39,6 +39,14 @@ class Job(models.Model):
     result = models.JSONField(_("hasil"), default=dict, blank=True)
     errors_file = models.FileField(_("berkas kesalahan"), upload_to="jobs/errors/", blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The task to enqueue again when an interrupted job is restarted (its module path).
+    task_path = models.CharField(max_length=200, blank=True)
+    # The process running the job ("host:pid:start"), and its last sign of life: a job whose
+    # process is gone, or silent for too long, was interrupted (see jobs.services).
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    interrupted = models.BooleanField(_("terhenti"), default=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
@@ -54,6 +62,12 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def can_restart(self) -> bool:
+        """An interrupted job whose task is known can be run again with the same
+        parameters."""
+        return self.status == JobStatus.FAILED and self.interrupted and bool(self.task_path)
 
     @property
     def percent(self) -> int:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<uuid:pk>/", views.job_detail, name="detail"),
     path("<uuid:pk>/kemajuan/", views.job_progress, name="progress"),
     path("<uuid:pk>/kesalahan/", views.job_errors, name="errors"),
+    path("<uuid:pk>/jalankan-ulang/", views.job_restart, name="restart"),
 ]

@@ -7,11 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import in_scope
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 from sejahtera.common.formatting import mask_nik
 from sejahtera.linkage import selectors, services
 from sejahtera.linkage.check import current_parameters, likely_duplicates

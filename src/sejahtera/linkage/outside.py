@@ -34,11 +34,17 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import in_scope, scope_q
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.common.uploads import (
+    formula_like,
+    formula_reason,
+    store_table_upload,
+    too_big_error,
+)
 from sejahtera.jobs.models import Job
 from sejahtera.jobs.services import JobError, Progress, start_job
 from sejahtera.linkage import check, spec
 from sejahtera.linkage.models import MatchStatus, OutsideList, OutsideRow
-from sejahtera.registry.imports.layout import FileFormatError, TableFile
+from sejahtera.registry.imports.layout import FileFormatError, TableFile, open_upload
 from sejahtera.wilayah.models import Level, Wilayah
 
 JOB_KIND = "linkage.outside"
@@ -69,6 +75,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("rw", gettext_lazy("RW"), False, ("rw",)),
     Column("birth_place", gettext_lazy("Tempat lahir"), False, ("tempatlahir", "tmplahir")),
 )
+_LABELS = {c.key: c.label for c in COLUMNS}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 _SEX = {
     "l": "L",
@@ -101,21 +108,21 @@ def suggest_mapping(headers: list[str]) -> dict[str, str]:
 
 def keep_upload(*, actor: Any, upload: UploadedFile) -> tuple[str, TableFile]:
     """Keep the uploaded list privately (never served); refuse what is not a readable
-    CSV/XLSX with a header row."""
+    CSV/XLSX (checked by `common.uploads`) with a header row and a data row."""
     require(actor, Cap.EXPORT)
-    if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-        raise ListRefused(_("Berkas terlalu besar."))
+    name = upload.name or "berkas"
     token = "linkage" + uuid.uuid4().hex
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / token
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    path = Path(settings.IMPORT_DIR) / token
     try:
-        table = TableFile(path)
-        if not any(table.headers()):
-            raise FileFormatError(_("Baris pertama berkas (judul kolom) kosong."))
+        if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
+            raise too_big_error(name, upload.size, settings.IMPORT_MAX_BYTES)
+        store_table_upload(
+            upload.chunks(), path=path, name=name, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+        table = open_upload(path, name)
+    except ValidationError as exc:
+        path.unlink(missing_ok=True)
+        raise ListRefused(" ".join(exc.messages)) from exc
     except FileFormatError as exc:
         path.unlink(missing_ok=True)
         raise ListRefused(str(exc)) from exc
@@ -142,7 +149,10 @@ def read_rows(
     *, actor: Any, table: TableFile, mapping: dict[str, str]
 ) -> list[tuple[int, dict[str, str]]]:
     """Every row of the file, mapped and checked; ValidationError naming the bad rows."""
-    headers = table.headers()
+    try:
+        headers = table.headers()
+    except FileFormatError as exc:
+        raise ValidationError(str(exc)) from exc
     unknown = [h for h in mapping.values() if h not in headers]
     if "name" not in mapping or unknown:
         raise ValidationError(_("Petakan kolom nama; kolom yang dipilih harus ada di berkas."))
@@ -190,7 +200,14 @@ def read_rows(
 
 
 def _problems(values: dict[str, str]) -> list[str]:
-    problems = []
+    problems = [
+        _("kolom %(column)s (“%(value)s”): %(why)s")
+        % {"column": _LABELS[key], "value": value[:40], "why": formula_reason()}
+        for key, value in values.items()
+        if formula_like(value)
+    ]
+    if problems:
+        return problems
     if not values.get("name"):
         problems.append(_("nama kosong"))
     nik = values.get("nik", "")
@@ -216,7 +233,11 @@ def create_outside_list(
     is refused whole (ValidationError) and nothing is stored."""
     require(actor, Cap.EXPORT)
     path = stored_path(token)
-    rows = read_rows(actor=actor, table=TableFile(path), mapping=mapping)
+    try:
+        table = TableFile(path, file_name)
+    except FileFormatError as exc:
+        raise ValidationError(str(exc)) from exc
+    rows = read_rows(actor=actor, table=table, mapping=mapping)
     from sejahtera.linkage.tasks import match_outside_list_task
 
     with transaction.atomic():

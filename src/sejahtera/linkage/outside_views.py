@@ -18,9 +18,7 @@ from django.utils.translation import gettext_lazy
 from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.common.formatting import mask_nik
 from sejahtera.linkage import outside
 from sejahtera.linkage.models import OutsideList
@@ -157,17 +155,18 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404(_("Daftar tidak ditemukan."))
     if request.GET.get("format") == "xlsx":
+        export = start_export(request, what=_("Hasil pencocokan daftar %(name)s") % {"name": found})
+        if not isinstance(export, Export):
+            return export
         headers, rows = outside.result_rows(found)
-        data = list(rows)
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
+        return export.xlsx(
+            headers,
+            rows,
+            title=_("Hasil pencocokan"),
+            name=f"hasil-pencocokan-{found.pk}",
+            object_type=found._meta.label_lower,
+            object_repr=str(found),
             obj=found,
-            extra={"rows": len(data)},
-        )
-        return xlsx_response(
-            write_xlsx(headers, data, title=_("Hasil pencocokan")),
-            f"hasil-pencocokan-{found.pk}.xlsx",
         )
     items = found.items.select_related("person__desa").order_by("line")
     status = request.GET.get("hasil", "")

@@ -27,9 +27,7 @@ from django.utils.translation import gettext as _
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import area_codes, in_scope
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.common.formatting import mask_nik
 from sejahtera.common.nik import check_nik, region_code
 from sejahtera.linkage import quality
@@ -152,15 +150,6 @@ def _list_url(key: str, area: str | None) -> str:
     return f"{url}?{urlencode({'area': area})}" if area else url
 
 
-def _stamp(request: HttpRequest) -> tuple[str, str]:
-    stamp = timezone.localtime()
-    note = _("Diekspor oleh %(user)s pada %(time)s") % {
-        "user": request.user.get_username(),
-        "time": stamp.strftime("%d-%m-%Y %H:%M"),
-    }
-    return note, stamp.strftime("%Y%m%d-%H%M")
-
-
 def _area_label(area: Wilayah | None) -> str:
     return area.display_name if area is not None else _("Semua wilayah Anda")
 
@@ -223,16 +212,12 @@ def _child_label(area: Wilayah | None) -> str:
 
 
 def _export_report(request: HttpRequest, data: Report) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
+    # Counts of findings per area: no person in it, so no purpose is asked.
     area = data.area
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="linkage.quality",
-        object_repr=_("Laporan kualitas data: %(area)s") % {"area": _area_label(area)},
-        wilayah_code=area.code if area else "",
-        extra={"area": area.code if area else "", "totals": data.totals},
-    )
+    title = _("Laporan kualitas data: %(area)s") % {"area": _area_label(area)}
+    export = start_export(request, what=title, personal=False)
+    if not isinstance(export, Export):
+        return export
     headers = [_("Kode wilayah"), _("Wilayah")] + [str(c.title) for c in data.checks]
     rows: list[list[Any]] = [
         [row.code, row.name] + [row.counts[c.key] for c in data.checks] for row in data.rows
@@ -240,9 +225,16 @@ def _export_report(request: HttpRequest, data: Report) -> HttpResponse:
     rows.append(
         [area.code if area else "", _("Jumlah")] + [data.totals[c.key] for c in data.checks]
     )
-    note, stamp = _stamp(request)
-    content = write_xlsx(headers, rows, title=_("Kualitas data"), note=note)
-    return xlsx_response(content, f"kualitas-data-{stamp}.xlsx")
+    return export.xlsx(
+        headers,
+        rows,
+        title=_("Kualitas data"),
+        name="kualitas-data",
+        object_type="linkage.quality",
+        object_repr=title,
+        wilayah_code=area.code if area else "",
+        extra={"area": area.code if area else "", "totals": data.totals},
+    )
 
 
 @login_required
@@ -282,7 +274,9 @@ def quality_list(request: HttpRequest, check: str) -> HttpResponse:
 def _export_list(
     request: HttpRequest, check: quality.Check, area: Wilayah | None, records: Any
 ) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
+    export = start_export(request, what=str(check.title))
+    if not isinstance(export, Export):
+        return export
     today = timezone.localdate()
     rows: list[list[Any]] = []
     for chunk in chunks(records):
@@ -297,18 +291,17 @@ def _export_list(
                     " ".join(item.reasons),
                 ]
             )
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
+    headers = [_("Desa/kelurahan"), _("Nama"), _("NIK"), _("Nomor KK"), _("Temuan")]
+    return export.xlsx(
+        headers,
+        rows,
+        title=check.key,
+        name=f"kualitas-{check.key}",
         object_type="linkage.quality",
         object_repr=str(check.title),
         wilayah_code=area.code if area else "",
-        extra={"check": check.key, "area": area.code if area else "", "rows": len(rows)},
+        extra={"check": check.key, "area": area.code if area else ""},
     )
-    headers = [_("Desa/kelurahan"), _("Nama"), _("NIK"), _("Nomor KK"), _("Temuan")]
-    note, stamp = _stamp(request)
-    content = write_xlsx(headers, rows, title=check.key, note=note)
-    return xlsx_response(content, f"kualitas-{check.key}-{stamp}.xlsx")
 
 
 @dataclass

@@ -8,6 +8,7 @@ nor are pairs with a person merged since."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -75,8 +76,11 @@ def search_body(
     retrain: bool = True,
     threshold: float = DEFAULT_THRESHOLD,
     u_sample_pairs: float = U_SAMPLE_PAIRS,
+    engine: str = "duckdb",
 ) -> Any:
-    """The job's body (also run in the foreground by `sejahtera linkage duplicates`)."""
+    """The job's body (also run in the foreground by `sejahtera linkage duplicates`).
+    `engine="spark"` scores the pairs on Spark (the optional `spark` extra; see
+    linkage/spark.py) with the same model; training stays on DuckDB."""
 
     def body(job: Job, progress: Progress) -> dict[str, Any]:
         queryset = records.persons(area_code)
@@ -110,7 +114,7 @@ def search_body(
         )
         decided = set(PairDecision.objects.values_list("person_a_id", "person_b_id"))
         found = []
-        for pair in finder.predict(table, model, threshold=threshold):
+        for pair in _predict(engine, table, model, threshold):
             if (pair.id_l, pair.id_r) in decided:
                 continue
             explained = spec.explain(parameters, pair.gammas)
@@ -156,6 +160,25 @@ def search_body(
         }
 
     return body
+
+
+def _predict(
+    engine: str, table: Any, model: dict[str, Any], threshold: float
+) -> Iterator[finder.Pair]:
+    if engine != "spark":
+        yield from finder.predict(table, model, threshold=threshold)
+        return
+    try:
+        from sejahtera.linkage import spark
+    except ImportError as exc:  # pyspark is an optional extra
+        raise JobError(
+            _("Spark belum terpasang: pasang dengan pip install 'sejahtera[spark]'.")
+        ) from exc
+    session = spark.session(
+        master=settings.LINKAGE_SPARK_MASTER,
+        checkpoint_dir=str(settings.VAR_DIR / "spark-checkpoints"),
+    )
+    yield from spark.predict(session, table, model, threshold=threshold)
 
 
 def _summary(model: dict[str, Any]) -> dict[str, Any]:

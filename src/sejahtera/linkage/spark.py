@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,17 +90,23 @@ def predict(
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,
     }
+    # Splink registers the records as a temporary view under this name; a session may run
+    # several searches, so each gets its own and drops it at the end.
+    name = f"penduduk_{uuid.uuid4().hex[:12]}"
     linker = Linker(
-        SparkAPI(spark_session=spark).register(
-            frame(spark, table), dataset_display_name="penduduk"
-        ),
+        SparkAPI(spark_session=spark).register(frame(spark, table), dataset_display_name=name),
         settings,
     )
-    scored = linker.inference.predict(threshold_match_probability=threshold).as_spark_dataframe()
-    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"] + [
-        f"gamma_{c.key}" for c in spec.COMPARISONS
-    ]
-    for row in scored.select(*columns).toLocalIterator():
-        pair = pair_from_row(tuple(row))
-        if pair is not None:
-            yield pair
+    try:
+        scored = linker.inference.predict(
+            threshold_match_probability=threshold
+        ).as_spark_dataframe()
+        columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"] + [
+            f"gamma_{c.key}" for c in spec.COMPARISONS
+        ]
+        for row in scored.select(*columns).toLocalIterator():
+            pair = pair_from_row(tuple(row))
+            if pair is not None:
+                yield pair
+    finally:
+        spark.catalog.dropTempView(name)

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
@@ -20,7 +19,7 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.common.formatting import mask_nik
 from sejahtera.jobs.selectors import jobs_for
 from sejahtera.linkage import runs, selectors, services, spec
@@ -85,15 +84,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, pairs: QuerySet[CandidatePair]) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
+    export = start_export(request, what=_("Daftar calon data ganda"))
+    if not isinstance(export, Export):
+        return export
     rows = list(pairs[:20_000])
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="linkage.candidatepair",
-        object_repr=_("Daftar calon data ganda"),
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
     headers = [
         _("Peluang sama"),
         _("Nama A"),
@@ -117,10 +111,13 @@ def _export(request: HttpRequest, pairs: QuerySet[CandidatePair]) -> HttpRespons
         ]
         for p in rows
     ]
-    stamp = timezone.localtime()
-    return xlsx_response(
-        write_xlsx(headers, data, title=_("Calon data ganda")),
-        f"calon-data-ganda-{stamp:%Y%m%d-%H%M}.xlsx",
+    return export.xlsx(
+        headers,
+        data,
+        title=_("Calon data ganda"),
+        name="calon-data-ganda",
+        object_type="linkage.candidatepair",
+        object_repr=_("Daftar calon data ganda"),
     )
 
 

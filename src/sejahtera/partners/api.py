@@ -6,12 +6,11 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 from sejahtera.partners import selectors
 from sejahtera.partners.filtersets import PartnerFilterSet
 from sejahtera.partners.models import Partner

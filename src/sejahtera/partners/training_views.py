@@ -16,12 +16,10 @@ from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import in_scope
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.partners import capacity, selectors
 from sejahtera.partners.forms import ParticipantForm, ResultForm, TrainingForm
-from sejahtera.partners.views import exported_note, page_of
+from sejahtera.partners.views import page_of
 
 
 @login_required
@@ -148,15 +146,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     if kind:
         rows = rows.filter(partner__kind__code=kind)
     if request.GET.get("format") == "xlsx":
-        require(request.user, Cap.EXPORT)
-        items = list(rows)
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
-            object_type="partners.uepgrant",
-            object_repr=_("Daftar bantuan UEP"),
-            extra={"rows": len(items), "filters": request.GET.dict()},
-        )
+        export = start_export(request, what=_("Daftar bantuan UEP"))
+        if not isinstance(export, Export):
+            return export
         headers = [
             _("Tanggal"),
             _("Penerima"),
@@ -174,11 +166,16 @@ def grant_list(request: HttpRequest) -> HttpResponse:
                 g.amount,
                 g.business,
             ]
-            for g in items
+            for g in rows
         )
-        note, stamp = exported_note(request)
-        content = write_xlsx(headers, data, title=_("Bantuan UEP"), note=note)
-        return xlsx_response(content, f"bantuan-uep-{stamp:%Y%m%d-%H%M}.xlsx")
+        return export.xlsx(
+            headers,
+            data,
+            title=_("Bantuan UEP"),
+            name="bantuan-uep",
+            object_type="partners.uepgrant",
+            object_repr=_("Daftar bantuan UEP"),
+        )
     page, query = page_of(request, rows)
     return render(
         request,

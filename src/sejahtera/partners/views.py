@@ -23,7 +23,7 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.partners import capacity, selectors, services, stats
 from sejahtera.partners.filtersets import PartnerFilterSet
 from sejahtera.partners.forms import (
@@ -39,15 +39,6 @@ from sejahtera.partners.reference import uep_conditions
 from sejahtera.registry.selectors import persons_for
 
 PAGE_SIZE = 50
-
-
-def exported_note(request: HttpRequest) -> tuple[str, dt.datetime]:
-    stamp = timezone.localtime()
-    note = _("Diekspor oleh %(user)s pada %(time)s") % {
-        "user": request.user.get_username(),
-        "time": stamp.strftime("%d-%m-%Y %H:%M"),
-    }
-    return note, stamp
 
 
 def page_of(request: HttpRequest, rows: Any) -> tuple[Any, str]:
@@ -85,15 +76,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, filterset: PartnerFilterSet) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
-    rows = list(filterset.qs)
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="partners.partner",
-        object_repr=_("Daftar mitra"),
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
+    # PSKS are people (names, phone numbers): personal data.
+    export = start_export(request, what=_("Daftar mitra"))
+    if not isinstance(export, Export):
+        return export
+    rows = filterset.qs
     headers = [
         _("Jenis"),
         _("Nama"),
@@ -125,9 +112,14 @@ def _export(request: HttpRequest, filterset: PartnerFilterSet) -> HttpResponse:
         ]
         for p in rows
     )
-    note, stamp = exported_note(request)
-    content = write_xlsx(headers, data, title=_("Mitra PSKS"), note=note)
-    return xlsx_response(content, f"mitra-{stamp:%Y%m%d-%H%M}.xlsx")
+    return export.xlsx(
+        headers,
+        data,
+        title=_("Mitra PSKS"),
+        name="mitra",
+        object_type="partners.partner",
+        object_repr=_("Daftar mitra"),
+    )
 
 
 def _kecamatan_name(partner: Partner) -> str:
@@ -413,42 +405,7 @@ def counts(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = stats.counts(year=year, user=request.user)
     if request.GET.get("format") == "xlsx":
-        require(request.user, Cap.EXPORT)
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
-            object_type="partners.counts",
-            object_repr=_("Rekap mitra %(year)s") % {"year": year},
-            extra={"rows": len(rows), "year": year},
-        )
-        headers = [
-            _("Kecamatan"),
-            _("Jenis"),
-            _("Terdaftar (akhir tahun)"),
-            _("Aktif (akhir tahun)"),
-            _("Baru terdaftar"),
-            _("Lulus pelatihan"),
-            _("Penerima UEP"),
-            _("Nilai UEP (Rp)"),
-        ]
-        data = (
-            [
-                r.kecamatan or _("Tingkat kabupaten"),
-                r.kind.name,
-                r.registered,
-                r.active,
-                r.new,
-                r.trained,
-                r.granted,
-                r.grant_amount,
-            ]
-            for r in rows
-        )
-        note, stamp = exported_note(request)
-        content = write_xlsx(
-            headers, data, title=_("Rekap mitra %(year)s") % {"year": year}, note=note
-        )
-        return xlsx_response(content, f"rekap-mitra-{year}-{stamp:%Y%m%d-%H%M}.xlsx")
+        return _export_counts(request, year, rows)
     this = timezone.localdate().year
     return render(
         request,
@@ -461,4 +418,43 @@ def counts(request: HttpRequest) -> HttpResponse:
             "total": stats.grand_total(rows),
             "can_export": can(request.user, Cap.EXPORT),
         },
+    )
+
+
+def _export_counts(request: HttpRequest, year: int, rows: list[Any]) -> HttpResponse:
+    # Counts per kecamatan and kind: no person in it, so no purpose is asked.
+    title = _("Rekap mitra %(year)s") % {"year": year}
+    export = start_export(request, what=title, personal=False)
+    if not isinstance(export, Export):
+        return export
+    headers = [
+        _("Kecamatan"),
+        _("Jenis"),
+        _("Terdaftar (akhir tahun)"),
+        _("Aktif (akhir tahun)"),
+        _("Baru terdaftar"),
+        _("Lulus pelatihan"),
+        _("Penerima UEP"),
+        _("Nilai UEP (Rp)"),
+    ]
+    data = (
+        [
+            r.kecamatan or _("Tingkat kabupaten"),
+            r.kind.name,
+            r.registered,
+            r.active,
+            r.new,
+            r.trained,
+            r.granted,
+            r.grant_amount,
+        ]
+        for r in rows
+    )
+    return export.xlsx(
+        headers,
+        data,
+        title=title,
+        name=f"rekap-mitra-{year}",
+        object_type="partners.counts",
+        extra={"year": year},
     )

@@ -1,19 +1,18 @@
 """API of the Renstra: read the plan, its consistency findings, achievements and evaluation
-forms; post a quarter's realisation (same services as the pages)."""
-
-from __future__ import annotations
+forms; post a quarter's realisation (same services as the pages). Every operation answers 404
+when the office has no plan yet."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from sejahtera.accounts.roles import Cap
-from sejahtera.common.api import CapabilityRouter, api_auth
+from sejahtera.common.api import CapabilityRouter, ErrorOut, api_auth
 from sejahtera.planning import checks, services, sheets
 from sejahtera.planning.models import Indicator, IndicatorKind, Node, Plan, Realisation
 from sejahtera.planning.selectors import PlanData, current_plan_for, fmt_components
@@ -82,7 +81,9 @@ def _indicator(data: PlanData, ind: Indicator) -> dict[str, Any]:
 
 
 @router.get(
-    "/rencana", response=PlanOut, summary="Renstra yang berlaku: baris, indikator, target, pagu"
+    "/rencana",
+    response={200: PlanOut, 404: ErrorOut},
+    summary="Renstra yang berlaku: baris, indikator, target, pagu",
 )
 def plan(request: HttpRequest) -> dict[str, Any]:
     current = _plan(request)
@@ -125,14 +126,18 @@ class FindingOut(Schema):
     lines: str
 
 
-@router.get("/konsistensi", response=list[FindingOut], summary="Ketidaksesuaian angka dokumen")
+@router.get(
+    "/konsistensi",
+    response={200: list[FindingOut], 404: ErrorOut},
+    summary="Ketidaksesuaian angka dokumen",
+)
 def consistency(request: HttpRequest) -> list[checks.Finding]:
     return checks.findings(_plan(request))
 
 
 class AchievementQuery(Schema):
-    tahun: int
-    tw: int = 4
+    tahun: int = Field(..., ge=1900, le=2200, description="Tahun dalam periode Renstra")
+    tw: int = Field(4, ge=1, le=4, description="Triwulan (1–4), sampai dengan")
 
 
 class AchievementOut(Schema):
@@ -148,7 +153,9 @@ class AchievementOut(Schema):
 
 
 @router.get(
-    "/capaian", response=list[AchievementOut], summary="Capaian indikator (realisasi disetujui)"
+    "/capaian",
+    response={200: list[AchievementOut], 404: ErrorOut},
+    summary="Capaian indikator (realisasi disetujui)",
 )
 def achievements(request: HttpRequest, query: Query[AchievementQuery]) -> list[dict[str, Any]]:
     current = _plan(request)
@@ -188,7 +195,9 @@ class SheetOut(Schema):
 
 
 @router.get("/evaluasi/{form}", response=SheetOut, summary="Formulir E.80, E.81 atau T-C.29")
-def evaluation(request: HttpRequest, form: str, query: Query[AchievementQuery]) -> dict[str, Any]:
+def evaluation(
+    request: HttpRequest, form: Literal["e80", "e81", "tc29"], query: Query[AchievementQuery]
+) -> dict[str, Any]:
     current = _plan(request)
     if query.tahun not in current.years or query.tw not in (1, 2, 3, 4):
         raise Http404
@@ -235,7 +244,7 @@ class RealisationOut(Schema):
 
 @router.post(
     "/realisasi",
-    response={201: RealisationOut},
+    response={201: RealisationOut, 404: ErrorOut},
     auth=api_auth(Cap.PLAN_REPORT),
     summary="Catat realisasi triwulan (indikator atau anggaran)",
 )

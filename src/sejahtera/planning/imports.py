@@ -9,20 +9,20 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
-from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
 from sejahtera.common.exports import safe_cell
+from sejahtera.common.tables import xlsx_rows
+from sejahtera.common.uploads import formula_like, formula_reason, too_big_error
 from sejahtera.planning import services
 from sejahtera.planning.loader import name_key
 from sejahtera.planning.models import Indicator, IndicatorKind, Node, Plan
@@ -45,6 +45,7 @@ COLUMNS = [
     ("hindered", _("Faktor penghambat")),
 ]
 MAX_ROWS = 5000
+MAX_BYTES = 20 * 1024 * 1024  # the form of a whole Renstra is well under 1 MB
 
 
 @dataclass(frozen=True)
@@ -147,16 +148,18 @@ class _Planned:
     hindered: str
 
 
-def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValidationError(_("Berkas bukan .xlsx yang dapat dibaca.")) from exc
-    ws = workbook.worksheets[0]
+def _read_rows(content: bytes, name: str = "") -> list[tuple[int, dict[str, Any]]]:
+    """The filled rows under the header row, read through `common.tables.xlsx_rows` (the
+    workbook's zip checked first, formulas never evaluated)."""
+    if len(content) > MAX_BYTES:
+        raise too_big_error(name or _("formulir"), len(content), MAX_BYTES)
     labels = {str(label).casefold(): key for key, label in COLUMNS}
     positions: dict[str, int] | None = None
     rows = []
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+    source = xlsx_rows(io.BytesIO(content), name=name or _("formulir realisasi"))
+    for number, values in enumerate(source, start=1):
+        if not values:  # an empty row (or one the file leaves out)
+            continue
         if positions is None:
             found = {
                 labels[_text(v).casefold()]: i
@@ -171,8 +174,8 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
             continue
         rows.append((number, record))
         if len(rows) > MAX_ROWS:
+            source.close()
             raise ValidationError(_("Paling banyak %(n)s baris sekali impor.") % {"n": MAX_ROWS})
-    workbook.close()
     if positions is None:
         raise ValidationError(
             _(
@@ -199,6 +202,11 @@ def _plan_rows(
         errors.append(RowError(row, str(labels[key]), _text(value)[:60], reason))
 
     for number, record in rows:
+        formulas = [k for k, v in record.items() if isinstance(v, str) and formula_like(v.strip())]
+        for key in formulas:
+            fail(number, key, record[key], formula_reason())
+        if formulas:
+            continue
         value_text = _text(record.get("value"))
         amount_raw = record.get("amount")
         if not value_text and _text(amount_raw) == "":
@@ -262,11 +270,13 @@ def _plan_rows(
 
 
 def import_realisations(
-    *, actor: Any, plan: Plan, content: bytes, today: dt.date | None = None
+    *, actor: Any, plan: Plan, content: bytes, today: dt.date | None = None, name: str = ""
 ) -> int:
-    """Record every filled row of the form, or none of them. Returns how many were saved."""
+    """Record every filled row of the form, or none of them. Returns how many were saved.
+    Check an upload's size and kind with `common.uploads.check_upload(kinds=("xlsx",),
+    max_bytes=MAX_BYTES)` before reading it into `content`."""
     require(actor, Cap.PLAN_REPORT)
-    rows = _read_rows(content)
+    rows = _read_rows(content, name)
     planned, errors = _plan_rows(actor, plan, rows, today)
     if not errors and not planned:
         raise ValidationError(_("Tidak ada baris berisi realisasi dalam berkas ini."))

@@ -19,7 +19,8 @@ from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.exports import xlsx_response
+from sejahtera.common.exports import XLSX_CONTENT_TYPE, Export, start_export
+from sejahtera.common.uploads import check_upload
 from sejahtera.planning import imports, services
 from sejahtera.planning.forms import (
     ImportForm,
@@ -335,21 +336,29 @@ def import_realisation(request: HttpRequest) -> HttpResponse:
     year = _int(request, "tahun", _default_year(plan), plan.years)
     quarter = _int(request, "tw", _default_quarter(), [1, 2, 3, 4])
     if request.GET.get("formulir"):
+        # The plan's rows to fill in: no person in it, so no purpose is asked.
+        title = _("Formulir realisasi %(y)s TW %(q)s") % {"y": year, "q": quarter}
+        export = start_export(request, what=title, personal=False)
+        if not isinstance(export, Export):
+            return export
         content = imports.realisation_template(PlanData(plan), year, quarter)
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
+        return export.file(
+            lambda _mark: content,
+            rows=0,
+            name=f"formulir-realisasi-{year}-tw{quarter}",
+            ext="xlsx",
+            content_type=XLSX_CONTENT_TYPE,
             object_type="planning.plan",
-            object_repr=_("Formulir realisasi %(y)s TW %(q)s") % {"y": year, "q": quarter},
+            object_repr=title,
         )
-        return xlsx_response(content, f"formulir-realisasi-{year}-tw{quarter}.xlsx")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[imports.RowError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            check_upload(upload, kinds=("xlsx",), max_bytes=imports.MAX_BYTES)
             saved = imports.import_realisations(
-                actor=request.user, plan=plan, content=upload.read()
+                actor=request.user, plan=plan, content=upload.read(), name=upload.name or ""
             )
         except imports.RealisationImportFailed as exc:
             errors = exc.errors

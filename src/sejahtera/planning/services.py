@@ -96,8 +96,9 @@ def _store_evidence(actor: Any, realisation: Realisation, files: Sequence[Upload
         raise ValidationError(
             {"evidence": _("Paling banyak %(n)s berkas bukti.") % {"n": MAX_EVIDENCE_FILES}}
         )
-    for upload in files:
+    for upload in files:  # every file checked before any is stored
         check_upload(upload, kinds=("pdf", "jpeg", "png"))
+    for upload in files:
         Evidence.objects.create(
             realisation=realisation,
             file=upload,

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
+from sejahtera.common.exports import Export, start_export
 from sejahtera.planning import checks, sheets
 from sejahtera.planning import render as out
 from sejahtera.planning.achievement import Grade, absorption
@@ -59,7 +58,10 @@ def _default_quarter() -> int:
 def export_sheet(
     request: HttpRequest, sheet: sheets.Sheet, fmt: str, csv_content: bytes | None = None
 ) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
+    # The Renstra's tables: targets, budgets, achievement. No person in them: no purpose.
+    export = start_export(request, what=sheet.title, personal=False)
+    if not isinstance(export, Export):
+        return export
     content_type, ext = FORMATS[fmt]
     if fmt == "xlsx":
         content = out.to_xlsx(sheet, user=request.user)
@@ -67,17 +69,15 @@ def export_sheet(
         content = out.to_pdf(sheet, user=request.user)
     else:
         content = csv_content if csv_content is not None else out.sheet_csv(sheet)
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
+    return export.file(
+        lambda _mark: content,
+        rows=len(sheet.rows),
+        name=f"renstra-{sheet.key}",
+        ext=ext,
+        content_type=content_type,
         object_type="planning.plan",
         object_repr=sheet.title[:200],
-        extra={"format": fmt, "filters": request.GET.dict(), "rows": len(sheet.rows)},
     )
-    response = HttpResponse(content, content_type=content_type)
-    name = f"renstra-{sheet.key}-{timezone.localtime():%Y%m%d-%H%M}.{ext}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _sheet_page(

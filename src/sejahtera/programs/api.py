@@ -1,9 +1,10 @@
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.params.functions import Path as PathParam
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import services as audit
@@ -15,6 +16,7 @@ from sejahtera.programs.selectors import eligible, explain, programmes_for, rule
 from sejahtera.registry.selectors import persons_for
 
 router: Router = CapabilityRouter(Cap.VIEW, tags=["program bantuan"])
+ProgrammeCode = Annotated[str, PathParam(pattern=r"^[-a-zA-Z0-9_]{1,40}$")]
 
 
 class ProgrammeOut(Schema):
@@ -68,16 +70,18 @@ class AsOf(Schema):
     as_of: dt.date | None = None
 
 
-class CountOut(Schema):
+class EligibleCountOut(Schema):
     code: str
     as_of: dt.date
     eligible: int
 
 
 @router.get(
-    "/{code}/layak", response=CountOut, summary="Jumlah yang memenuhi syarat di wilayah pengguna"
+    "/{code}/layak",
+    response=EligibleCountOut,
+    summary="Jumlah yang memenuhi syarat di wilayah pengguna",
 )
-def eligible_count(request: HttpRequest, code: str, query: Query[AsOf]) -> dict[str, Any]:
+def eligible_count(request: HttpRequest, code: ProgrammeCode, query: Query[AsOf]) -> dict[str, Any]:
     programme = _programme(request, code)
     as_of = query.as_of or timezone.localdate()
     return {
@@ -113,7 +117,9 @@ def _verdict(v: Verdict) -> dict[str, Any]:
     response=VerdictOut,
     summary="Mengapa satu orang memenuhi atau tidak memenuhi syarat",
 )
-def explanation(request: HttpRequest, code: str, query: Query[ExplainQuery]) -> dict[str, Any]:
+def explanation(
+    request: HttpRequest, code: ProgrammeCode, query: Query[ExplainQuery]
+) -> dict[str, Any]:
     programme = _programme(request, code)
     person = persons_for(request.user).filter(nik=query.nik).first()
     if person is None:

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,9 +26,7 @@ from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.scoping import area_codes, scope
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import PDF_CONTENT_TYPE, Export, Watermark, start_export
 from sejahtera.programs import cycles
 from sejahtera.programs.models import Beneficiary, Cycle, Programme
 from sejahtera.programs.selectors import recipients_per_kecamatan, recipients_per_programme_and_year
@@ -276,19 +275,14 @@ def bnba(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(
             _("Tidak ada penerima siklus ini di desa tersebut (atau di luar wilayah Anda).")
         )
-    stamp = timezone.localtime()
-    note = _("Diekspor oleh %(user)s pada %(time)s") % {
-        "user": request.user.get_username(),
-        "time": stamp.strftime("%d-%m-%Y %H:%M"),
-    }
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="programs.beneficiary",
-        object_repr=f"BNBA {cycle} {desa.name}",
-        wilayah_code=desa.code,
-        extra={"rows": len(rows), "format": request.GET.get("format", "xlsx")},
+    pdf = request.GET.get("format") == "pdf"
+    export = start_export(
+        request,
+        what=_("BNBA %(cycle)s, %(desa)s") % {"cycle": cycle, "desa": desa.name},
+        back=reverse("programs:cycle", args=[cycle.pk]),
     )
+    if not isinstance(export, Export):
+        return export
     headers = [
         _("No."),
         _("NIK"),
@@ -312,24 +306,41 @@ def bnba(request: HttpRequest, pk: int) -> HttpResponse:
                 "",
             ]
         )
-    name = f"bnba-{cycle.programme.code}-{desa.code}-{stamp:%Y%m%d}"
-    if request.GET.get("format") == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string(
-            "programs/bnba_pdf.html",
-            {"cycle": cycle, "desa": desa, "headers": headers, "rows": values, "note": note},
+    name = f"bnba-{cycle.programme.code}-{desa.code}"
+    what = f"BNBA {cycle} {desa.name}"
+    if pdf:
+        return export.file(
+            lambda mark: _bnba_pdf(cycle, desa, headers, values, mark),
+            rows=len(values),
+            name=name,
+            ext="pdf",
+            content_type=PDF_CONTENT_TYPE,
+            object_type="programs.beneficiary",
+            object_repr=what,
+            wilayah_code=desa.code,
         )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    content = write_xlsx(
+    return export.xlsx(
         headers,
         values,
         title=f"BNBA {desa.name}"[:31],
-        note=f"{cycle} · {desa.display_name} · {note}",
+        note=f"{cycle} · {desa.display_name}",
+        name=name,
+        object_type="programs.beneficiary",
+        object_repr=what,
+        wilayah_code=desa.code,
     )
-    return xlsx_response(content, f"{name}.xlsx")
+
+
+def _bnba_pdf(
+    cycle: Cycle, desa: Wilayah, headers: list[str], rows: list[list[Any]], mark: Watermark
+) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "programs/bnba_pdf.html",
+        {"cycle": cycle, "desa": desa, "headers": headers, "rows": rows, "mark": mark},
+    )
+    return bytes(HTML(string=html).write_pdf())
 
 
 @login_required

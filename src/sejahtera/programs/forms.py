@@ -18,7 +18,7 @@ class RuleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "class": "font-monospace", "spellcheck": "false"}),
         help_text=_(
             'Gabungkan kriteria dengan {"all": [...]}, {"any": [...]}, {"not": {...}}. '
-            "Jenis kriteria yang tersedia tercantum di samping."
+            "Jenis kriteria yang tersedia tercantum di bawah."
         ),
     )
     valid_from_year = forms.IntegerField(
@@ -37,3 +37,5 @@ class RuleForm(forms.Form):
                 _("Bukan JSON yang sah (baris %(line)s, kolom %(col)s): %(msg)s")
                 % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
             ) from exc
+        except RecursionError as exc:  # nested thousands of levels deep (no real rule is)
+            raise forms.ValidationError(_("Aturan terlalu dalam.")) from exc

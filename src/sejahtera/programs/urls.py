@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sejahtera.programs import cycle_views, indicator_views, views
+from sejahtera.programs import cycle_views, indicator_views, rule_views, views
 
 app_name = "programs"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("siklus/<int:pk>/bnba/", cycle_views.bnba, name="bnba"),
     path("penerima/<int:pk>/penyaluran/", cycle_views.distribution, name="distribution"),
     path("<slug:code>/", views.programme_detail, name="detail"),
-    path("<slug:code>/aturan/", views.rule_edit, name="rule_edit"),
+    path("<slug:code>/aturan/", rule_views.rule_edit, name="rule_edit"),
+    path("<slug:code>/aturan/pratinjau/", rule_views.rule_preview, name="rule_preview"),
     path("<slug:code>/siklus/", cycle_views.cycle_list, name="cycles"),
 ]

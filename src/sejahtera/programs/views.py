@@ -1,29 +1,21 @@
 """Pages of the programmes: the list, one programme (criteria as written, the rule in
 words, who qualifies in the user's area, the recipients of previous years, and why one
-person does or does not qualify), and the rule editor with a live count."""
+person does or does not qualify). The rule editor is in rule_views.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from typing import Any
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.programs import services
-from sejahtera.programs.criteria import TYPES, parse
-from sejahtera.programs.forms import ExplainForm, RuleForm
+from sejahtera.programs.criteria import parse
+from sejahtera.programs.forms import ExplainForm
 from sejahtera.programs.models import Programme
 from sejahtera.programs.selectors import eligible, explain, programmes_for, rule_in_force
 from sejahtera.registry.selectors import persons_for
@@ -97,62 +89,5 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "verdict": verdict,
             "person": person,
             "can_manage": can(request.user, Cap.MANAGE_PROGRAMS),
-        },
-    )
-
-
-@login_required
-def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
-    programme = _programme(request, code)
-    require(request.user, Cap.MANAGE_PROGRAMS)
-    today = timezone.localdate()
-    version = rule_in_force(programme, today)
-    initial = {
-        "rule": json.dumps(version.rule if version else {"all": []}, indent=2, ensure_ascii=False),
-        "valid_from_year": today.year,
-    }
-    form = RuleForm(request.POST or None, initial=initial)
-    preview: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            tree = parse(data["rule"])
-            if request.POST.get("action") == "save":
-                saved = services.save_rule(
-                    actor=request.user,
-                    programme=programme,
-                    rule=data["rule"],
-                    valid_from_year=data["valid_from_year"],
-                    note=data["note"],
-                )
-                messages.success(request, _("Aturan versi %(v)s disimpan.") % {"v": saved.version})
-                return redirect("programs:detail", code=programme.code)
-            as_of = (
-                dt.date(data["valid_from_year"], 1, 1)
-                if data["valid_from_year"] > today.year
-                else today
-            )
-            preview = {
-                "words": tree.words(),
-                "count": eligible(programme, as_of=as_of, rule=tree).count(),
-                "current": eligible(programme, as_of=as_of).count() if version else None,
-                "as_of": as_of,
-            }
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                add_service_errors(form, exc)
-            else:
-                form.add_error("rule", exc.messages)  # a rule's problems belong to the rule
-    return render(
-        request,
-        "programs/rule_edit.html",
-        {
-            "p": programme,
-            "form": form,
-            "preview": preview,
-            "types": [
-                {"type": key, "label": kind.label, "params": list(kind.params)}
-                for key, kind in TYPES.items()
-            ],
         },
     )

@@ -4,12 +4,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.api import CapabilityRouter, api_auth, apply_filters, filter_schema
+from sejahtera.common.api import (
+    CapabilityRouter,
+    ErrorOut,
+    api_auth,
+    apply_filters,
+    filter_schema,
+    paginate,
+)
 from sejahtera.common.formatting import mask_nik
 from sejahtera.registry import selectors, services
 from sejahtera.registry.filtersets import HouseholdFilterSet, PersonFilterSet, ProposalFilterSet
@@ -143,7 +149,10 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 
 @router.post(
-    "/usulan", response={201: ProposalCreated}, auth=api_auth(Cap.PROPOSE), summary="Ajukan usulan"
+    "/usulan",
+    response={201: ProposalCreated, 404: ErrorOut},
+    auth=api_auth(Cap.PROPOSE),
+    summary="Ajukan usulan (404: desa, keluarga atau penduduk tidak ada dalam cakupan Anda)",
 )
 def create_proposal(request: HttpRequest, data: ProposalIn) -> Status:
     from sejahtera.wilayah.models import Level

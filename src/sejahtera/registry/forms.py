@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sejahtera.common.uploads import check_upload
 from sejahtera.registry import choices
 from sejahtera.registry.models import PpksCategory, PpksCriterion, Proposal
+from sejahtera.registry.payloads import record_version
 
 
 class AssessmentForm(forms.Form):
@@ -255,6 +256,13 @@ def change_form_class(model: type[Any], fields: list[str]) -> Any:
         reason = forms.CharField(
             label=_("Alasan perubahan"), widget=forms.Textarea(attrs={"rows": 2})
         )
+        # The version of the record this form showed: a change made meanwhile by someone
+        # else refuses the proposal instead of being silently undone by it.
+        version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["version"].initial = record_version(self.instance)
 
         def _post_clean(self) -> None:
             """Field checks only: the record is neither changed in memory nor validated as a
@@ -263,7 +271,7 @@ def change_form_class(model: type[Any], fields: list[str]) -> Any:
         def changes(self) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for name in self.changed_data:
-                if name == "reason":
+                if name in ("reason", "version"):
                     continue
                 value = self.cleaned_data[name]
                 if hasattr(value, "isoformat"):

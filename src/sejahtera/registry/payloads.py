@@ -5,6 +5,8 @@ form, the API or an import alike."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from sejahtera.registry.models import (
     ProposalKind,
     ProposalStatus,
 )
+from sejahtera.registry.payload_shapes import shape_errors
 from sejahtera.registry.rules import category_refusals
 from sejahtera.wilayah.selectors import kecamatan_exists
 
@@ -58,6 +61,28 @@ HOUSEHOLD_FIELDS = {
     "data_period": None,
 }
 OPEN = (ProposalStatus.SUBMITTED, ProposalStatus.VERIFIED, ProposalStatus.ENDORSED)
+
+
+def record_version(record: Person | Household) -> str:
+    """A fingerprint of what a proposal may change in `record`. A change form carries the one
+    of the record it showed; a proposal made from an older one is refused (someone else's
+    change was approved meanwhile), so that it cannot silently undo that change."""
+    fields = PERSON_FIELDS if isinstance(record, Person) else HOUSEHOLD_FIELDS
+    values = {name: getattr(record, name) for name in sorted(fields)}
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def stale_error() -> ValidationError:
+    return ValidationError(
+        _("Data ini baru saja diubah oleh pengguna lain; muat ulang halaman."), code="stale"
+    )
+
+
+def seen_values(record: Person | Household, names: Any) -> dict[str, Any]:
+    """The current values of the named fields, as plain JSON (what a change was made
+    against; compared again when the change is applied)."""
+    return json.loads(json.dumps({n: getattr(record, n) for n in sorted(names)}, default=str))
 
 
 def _date(value: Any, label: str, errors: list[str]) -> dt.date | None:
@@ -164,6 +189,15 @@ def check_payload(
     exclude: Proposal | None = None,
 ) -> list[str]:
     """Raise ValidationError listing what is wrong; return the warnings."""
+    wrong_types = shape_errors(
+        kind=kind,
+        payload=payload,
+        person_fields=PERSON_FIELDS,
+        household_fields=HOUSEHOLD_FIELDS,
+        changes_of=person or household,
+    )
+    if wrong_types:
+        raise ValidationError(wrong_types)
     errors: list[str] = []
     warnings: list[str] = []
     if kind == ProposalKind.NEW_HOUSEHOLD:

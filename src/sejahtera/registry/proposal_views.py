@@ -12,7 +12,6 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,9 +19,7 @@ from django.utils.translation import gettext_lazy
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import CSV_CONTENT_TYPE, Export, start_export
 from sejahtera.common.views import ScopedListView
 from sejahtera.linkage.check import proposal_warnings
 from sejahtera.registry import selectors, services
@@ -64,25 +61,35 @@ class ProposalListView(ScopedListView):
         return super().get(request, *args, **kwargs)
 
     def export_siksng(self, request: HttpRequest) -> HttpResponse:
-        """The approved proposals of the filtered list, in the national upload layout."""
-        require(request.user, Cap.EXPORT)
+        """The approved proposals of the filtered list, in the national upload layout. The
+        layout is read by a machine: no note row and no comment line; the watermark is in
+        the file name, the audit event and (.xlsx) the page footer and document properties."""
+        csv_format = request.GET.get("format") == "csv"
+        export = start_export(request, what=_("Usulan dalam format SIKS-NG"))
+        if not isinstance(export, Export):
+            return export
         filterset = self.get_filterset(self.get_filterset_class())
         queryset = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         headers, rows = siksng_rows(queryset)
-        stamp = timezone.localtime()
-        audit.record(
-            actor=request.user,
-            action=Action.EXPORT,
+        if csv_format:
+            return export.file(
+                lambda _mark: to_csv(headers, rows),
+                rows=len(rows),
+                name="usulan-siksng",
+                ext="csv",
+                content_type=CSV_CONTENT_TYPE,
+                object_type="registry.proposal",
+                object_repr="SIKS-NG",
+            )
+        return export.xlsx(
+            headers,
+            rows,
+            title="SIKS-NG",
+            name="usulan-siksng",
             object_type="registry.proposal",
             object_repr="SIKS-NG",
-            extra={"filters": request.GET.dict(), "rows": len(rows)},
+            note_row=False,
         )
-        name = f"usulan-siksng-{stamp:%Y%m%d-%H%M}"
-        if request.GET.get("format") == "csv":
-            response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            return response
-        return xlsx_response(write_xlsx(headers, rows, title="SIKS-NG"), f"{name}.xlsx")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -368,6 +375,7 @@ def propose_change(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 household=target if isinstance(target, Household) else None,
                 payload={"changes": changes},
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version") or "",
             )
             if done is not None:
                 return done

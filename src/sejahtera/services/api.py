@@ -7,10 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
 from sejahtera.accounts.roles import Cap
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 from sejahtera.services import complaints as service_complaints
 from sejahtera.services import requests as service_requests
 from sejahtera.services.filtersets import ComplaintFilterSet, RequestFilterSet

@@ -25,7 +25,7 @@ from sejahtera.accounts.scoping import in_scope
 from sejahtera.accounts.views import add_service_errors
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.common.formatting import mask_nik
 from sejahtera.programs.public_views import _desa_choices
 from sejahtera.registry.models import PpksCategory
@@ -367,15 +367,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, filterset: CaseFilterSet) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
-    rows = list(filterset.qs.select_related("desa__parent", "worker"))
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="services.case",
-        object_repr=_("Daftar kasus"),
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
+    export = start_export(request, what=_("Daftar kasus"))
+    if not isinstance(export, Export):
+        return export
+    rows = filterset.qs.select_related("desa__parent", "worker")
     today = timezone.localdate()
     headers = [
         _("Nomor"),
@@ -408,12 +403,11 @@ def _export(request: HttpRequest, filterset: CaseFilterSet) -> HttpResponse:
         ]
         for c in rows
     )
-    stamp = timezone.localtime()
-    content = write_xlsx(
+    return export.xlsx(
         headers,
         data,
         title=_("Kasus"),
-        note=_("Diekspor oleh %(user)s pada %(time)s")
-        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
+        name="kasus",
+        object_type="services.case",
+        object_repr=_("Daftar kasus"),
     )
-    return xlsx_response(content, f"kasus-{stamp:%Y%m%d-%H%M}.xlsx")

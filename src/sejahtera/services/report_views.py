@@ -21,9 +21,15 @@ from openpyxl.utils import get_column_letter
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import safe_cell, xlsx_response
+from sejahtera.common.exports import (
+    XLSX_CONTENT_TYPE,
+    Export,
+    Watermark,
+    safe_cell,
+    stamp_sheet,
+    stamp_workbook,
+    start_export,
+)
 from sejahtera.services import report_tables, reports
 from sejahtera.services.report_tables import DEC1, DEC2, INT, PCT, TEXT, Table
 from sejahtera.services.reports import ReportFilter
@@ -108,27 +114,30 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "services/report.html", context)
 
 
-def _scope_text(request: HttpRequest, result: reports.Report) -> str:
-    return _("Tahun %(year)s, %(area)s. Diekspor oleh %(user)s pada %(time)s.") % {
+def _scope_text(result: reports.Report, mark: Watermark) -> str:
+    return _("Tahun %(year)s, %(area)s. %(stamp)s.") % {
         "year": result.filter.year,
         "area": result.area or _("semua wilayah kerja pengguna"),
-        "user": request.user.get_username(),
-        "time": timezone.localtime().strftime("%d-%m-%Y %H:%M"),
+        "stamp": mark.text(),
     }
 
 
 FORMATS = {INT: "#,##0", PCT: "0.0", DEC1: "0.0", DEC2: "0.00"}
 
 
-def workbook(tables: list[Table], note: str) -> bytes:
+def workbook(tables: list[Table], note: str, mark: Watermark | None = None) -> bytes:
     """One sheet per table: title, the filter and who exported it, headers, rows, totals."""
     book = Workbook()
+    if mark is not None:
+        stamp_workbook(book, mark, title=_("Laporan layanan dan pengaduan"))
     default = book.active
     if default is not None:
         book.remove(default)
     bold = Font(bold=True)
     for table in tables:
         sheet = book.create_sheet(title=table.key[:31])
+        if mark is not None:
+            stamp_sheet(sheet, mark)
         sheet.append([safe_cell(table.title)])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([safe_cell(note)])
@@ -158,21 +167,19 @@ def workbook(tables: list[Table], note: str) -> bytes:
 
 
 def _export(request: HttpRequest, result: reports.Report, tables: list[Table]) -> HttpResponse:
-    content = workbook(tables, _scope_text(request, result))
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
+    # Counts per month, service, kecamatan: no person in it, so no purpose is asked.
+    export = start_export(request, what=_("Laporan layanan dan pengaduan"), personal=False)
+    if not isinstance(export, Export):
+        return export
+    area = f"-{slugify(result.area)}" if result.area else ""
+    return export.file(
+        lambda mark: workbook(tables, _scope_text(result, mark), mark),
+        rows=sum(len(t.rows) for t in tables),
+        name=f"laporan-layanan-{result.filter.year}{area}",
+        ext="xlsx",
+        content_type=XLSX_CONTENT_TYPE,
         object_type="services.servicerequest",
         object_repr=f"Laporan layanan dan pengaduan {result.filter.year} {result.area}".strip(),
         wilayah_code=result.filter.kecamatan,
-        extra={
-            "filters": request.GET.dict(),
-            "sheets": len(tables),
-            "rows": sum(len(t.rows) for t in tables),
-        },
-    )
-    area = f"-{slugify(result.area)}" if result.area else ""
-    return xlsx_response(
-        content,
-        f"laporan-layanan-{result.filter.year}{area}-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        extra={"sheets": len(tables)},
     )

@@ -12,16 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
 from sejahtera.accounts.views import add_service_errors
-from sejahtera.audit import services as audit
-from sejahtera.audit.models import Action
-from sejahtera.common.exports import write_xlsx, xlsx_response
+from sejahtera.common.exports import Export, start_export
 from sejahtera.common.formatting import mask_nik
 from sejahtera.common.ratelimit import hit, limited
 from sejahtera.planning.forms import MultipleFileField
@@ -203,15 +200,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, filterset: RequestFilterSet) -> HttpResponse:
-    require(request.user, Cap.EXPORT)
-    rows = list(filterset.qs.select_related("service", "desa__parent"))
-    audit.record(
-        actor=request.user,
-        action=Action.EXPORT,
-        object_type="services.servicerequest",
-        object_repr=_("Daftar permohonan layanan"),
-        extra={"rows": len(rows), "filters": request.GET.dict()},
-    )
+    export = start_export(request, what=_("Daftar permohonan layanan"))
+    if not isinstance(export, Export):
+        return export
+    rows = filterset.qs.select_related("service", "desa__parent")
     headers = [
         _("Kode"),
         _("Layanan"),
@@ -243,15 +235,14 @@ def _export(request: HttpRequest, filterset: RequestFilterSet) -> HttpResponse:
         ]
         for r in rows
     )
-    stamp = timezone.localtime()
-    content = write_xlsx(
+    return export.xlsx(
         headers,
         data,
         title=_("Permohonan"),
-        note=_("Diekspor oleh %(user)s pada %(time)s")
-        % {"user": request.user.get_username(), "time": stamp.strftime("%d-%m-%Y %H:%M")},
+        name="permohonan",
+        object_type="services.servicerequest",
+        object_repr=_("Daftar permohonan layanan"),
     )
-    return xlsx_response(content, f"permohonan-{stamp:%Y%m%d-%H%M}.xlsx")
 
 
 @login_required

@@ -1,10 +1,12 @@
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja.params.functions import Path as PathParam
 
 from sejahtera.accounts.roles import Cap
-from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema
+from sejahtera.common.api import CapabilityRouter, apply_filters, filter_schema, paginate
 from sejahtera.wilayah import selectors
 from sejahtera.wilayah.filtersets import WilayahFilterSet
 from sejahtera.wilayah.models import Wilayah
@@ -12,6 +14,10 @@ from sejahtera.wilayah.models import Wilayah
 router: Router = CapabilityRouter(Cap.VIEW, tags=["wilayah"])
 
 WilayahFilters = filter_schema(WilayahFilterSet)
+# A Kemendagri code: 35, 35.16, 35.16.01, 35.16.01.2001
+WilayahCode = Annotated[
+    str, PathParam(pattern=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+]
 
 
 class WilayahOut(Schema):
@@ -48,5 +54,5 @@ def count_wilayah(request: HttpRequest, filters: Query[WilayahFilters]) -> dict[
 
 
 @router.get("/{code}", response=WilayahOut, summary="Satu wilayah")
-def get_wilayah(request: HttpRequest, code: str) -> object:
+def get_wilayah(request: HttpRequest, code: WilayahCode) -> object:
     return get_object_or_404(selectors.wilayah_for(request.user), code=code)

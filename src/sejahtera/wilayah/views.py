@@ -24,6 +24,7 @@ class WilayahListView(ScopedListView):
     filterset_class = WilayahFilterSet
     table_class = WilayahTable
     export_name = "wilayah"
+    personal_data = False  # official area codes and names
     title = gettext_lazy("Wilayah")
     template_name = "wilayah/list.html"
 

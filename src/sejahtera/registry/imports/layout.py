@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -10,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from sejahtera.common import tables, uploads
 
 
 @dataclass(frozen=True)
@@ -93,33 +95,12 @@ class FileFormatError(Exception):
     pass
 
 
-def detect_kind(path: Path) -> str:
-    """ "xlsx" or "csv", by content: an .xlsx is a zip; a CSV is text without NUL bytes."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if b"\x00" in head or not head.strip():
-        raise FileFormatError(
-            str(_("Berkas bukan CSV atau XLSX (diperiksa dari isinya), atau kosong."))
-        )
-    return "csv"
-
-
-def _encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        sample = handle.read(1 << 20)
+def detect_kind(path: Path, name: str = "") -> str:
+    """ "xlsx" or "csv", by content (`common.uploads.table_kind`: an XLSX's zip is checked)."""
     try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not merely a character cut at the sample's end
-            return "cp1252"
-    return "utf-8-sig"
-
-
-def _csv_dialect(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
-    return max(counts, key=lambda d: counts[d])
+        return uploads.table_kind(path, name=name)
+    except ValidationError as exc:
+        raise FileFormatError(" ".join(exc.messages)) from exc
 
 
 def _cell(value: Any) -> str:
@@ -135,11 +116,13 @@ def _cell(value: Any) -> str:
 
 
 class TableFile:
-    """A CSV or XLSX file read as a header and a stream of string rows, in constant memory."""
+    """A CSV or XLSX file read as a header and a stream of string rows, in constant memory
+    (through `common.tables`, which holds the limits)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str = "") -> None:
         self.path = path
-        self.kind = detect_kind(path)
+        self.name = name or path.name
+        self.kind = detect_kind(path, self.name)
 
     def headers(self) -> list[str]:
         for row in self._raw_rows():
@@ -165,35 +148,28 @@ class TableFile:
         return None
 
     def _raw_rows(self) -> Iterator[list[str]]:
-        if self.kind == "csv":
-            encoding = _encoding(self.path)
-            with self.path.open(encoding=encoding, newline="") as handle:
-                first = handle.readline()
-                handle.seek(0)
-                reader = csv.reader(handle, delimiter=_csv_dialect(first))
-                try:
-                    for row in reader:
-                        yield [c.strip() for c in row]
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    raise FileFormatError(
-                        str(_("Berkas CSV rusak di baris %(line)d: %(e)s"))
-                        % {"line": reader.line_num, "e": exc}
-                    ) from exc
-            return
         try:
-            from openpyxl import load_workbook
+            if self.kind == "csv":
+                yield from tables.csv_rows(self.path, name=self.name)
+            else:
+                for values in tables.xlsx_rows(self.path, name=self.name):
+                    yield [_cell(v) for v in values]
+        except ValidationError as exc:
+            raise FileFormatError(" ".join(exc.messages)) from exc
 
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as exc:  # a corrupt zip or a zip that is not a workbook
-            raise FileFormatError(
-                str(_("Berkas XLSX tidak dapat dibaca: %(e)s") % {"e": exc})
-            ) from exc
-        try:
-            sheet = workbook.worksheets[0]
-            for values in sheet.iter_rows(values_only=True):
-                yield [_cell(v) for v in values]
-        finally:
-            workbook.close()
+
+def open_upload(path: Path, name: str = "") -> TableFile:
+    """An uploaded list, refused (FileFormatError) unless it has a header row and at least
+    one data row."""
+    table = TableFile(path, name)
+    if not any(table.headers()):
+        raise FileFormatError(_("Baris pertama berkas (judul kolom) kosong."))
+    if next(table.rows(), None) is None:
+        raise FileFormatError(
+            _("Berkas %(name)s hanya berisi judul kolom; tidak ada baris data.")
+            % {"name": table.name}
+        )
+    return table
 
 
 def preview(table: TableFile, limit: int = 5) -> list[list[str]]:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from sejahtera.accounts.scoping import area_codes
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.common.exports import safe_cell
 from sejahtera.registry.imports.layout import FIELD_KEYS, REQUIRED, FileFormatError, TableFile
 from sejahtera.registry.imports.rows import STAGE_COLUMNS, Cleaner, RowError
 from sejahtera.registry.models import Household, Membership, Participation, Person
@@ -40,6 +41,7 @@ from sejahtera.wilayah.models import Level, Wilayah
 STAGE = "registry_import_stage"
 NEW = "registry_import_new"
 MAX_ERROR_ROWS = 50_000
+ERROR_VALUE_CHARS = 200
 BATCH = 5_000
 COPY_BLOCK = 50_000
 ProgressFn = Callable[..., None]
@@ -126,7 +128,9 @@ class ImportReport:
 
 
 class _ErrorSink:
-    """Failing rows, written to a temporary file as they come (memory stays flat)."""
+    """Failing rows, written to a temporary file as they come (memory stays flat). The CSV
+    is opened in a spreadsheet: a value from the file that starts like a formula is
+    neutralised (`safe_cell`), and long values are cut."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -137,7 +141,8 @@ class _ErrorSink:
     def add(self, error: RowError) -> None:
         self.count += 1
         if self.count <= MAX_ERROR_ROWS:
-            self._writer.writerow([error.row_no, error.column, error.value, error.reason])
+            value = safe_cell(str(error.value)[:ERROR_VALUE_CHARS])
+            self._writer.writerow([error.row_no, error.column, value, error.reason])
 
     def text(self) -> str:
         if self.count > MAX_ERROR_ROWS:
@@ -218,13 +223,16 @@ def _stage(
     names = ", ".join(name for name, _kind in STAGE_COLUMNS)
     total = table.count_rows()
     rows = 0
+    every = settings.IMPORT_PROGRESS_ROWS or (
+        COPY_BLOCK if connection.vendor == "postgresql" else 20_000
+    )
     if connection.vendor == "postgresql":
         # One COPY per block of rows: progress is written between blocks (a query on this
         # connection while a COPY is open would wait for the COPY forever).
         raw = sql.cursor.cursor  # the psycopg cursor under Django's wrapper
         numbered = enumerate(table.rows(), start=2)
         while True:
-            block = list(islice(numbered, COPY_BLOCK))
+            block = list(islice(numbered, every))
             if not block:
                 break
             with raw.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
@@ -256,7 +264,7 @@ def _stage(
             if len(batch) >= BATCH:
                 sql.cursor.executemany(insert, batch)
                 batch = []
-            if progress and rows % 20_000 == 0:
+            if progress and rows % every == 0:
                 progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
         if batch:
             sql.cursor.executemany(insert, batch)
@@ -268,9 +276,9 @@ def _stage(
 
 def _analyze(sql: _Sql, table: str) -> None:
     """Fresh planner statistics (PostgreSQL never auto-analyzes a temporary table, and a
-    registry table that just grew from empty would otherwise be planned as empty)."""
-    if connection.vendor == "postgresql":
-        sql.run(f"ANALYZE {table}")
+    registry table that just grew from empty would otherwise be planned as empty; SQLite
+    never gathers statistics by itself)."""
+    sql.run(f"ANALYZE {table}")
 
 
 def _whole_file_checks(sql: _Sql, sink: _ErrorSink, codes: tuple[str, ...]) -> None:
@@ -491,8 +499,11 @@ def import_registry_file(
 ) -> ImportReport:
     """Import one file, all or nothing. Raises ImportFailed with the failing rows."""
     today = today or timezone.localdate()
-    table = TableFile(path)
-    headers = table.headers()
+    try:
+        table = TableFile(path, file_name)
+        headers = table.headers()
+    except FileFormatError as exc:
+        raise ImportFailed(str(exc)) from exc
     problems = check_mapping(mapping, headers)
     if problems:
         raise ImportFailed(" ".join(problems))

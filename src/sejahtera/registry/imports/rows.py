@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sejahtera.common.names import name_key
 from sejahtera.common.nik import check_kk, check_nik
+from sejahtera.common.uploads import FORMULA_FIRST, formula_like, formula_reason
 from sejahtera.registry.choices import (
     DisabilityType,
     Education,
@@ -198,6 +199,12 @@ class Cleaner:
 
         def get(key: str) -> str:
             return values.get(key, "")
+
+        for key, value in values.items():
+            if value and value[0] in FORMULA_FIRST and formula_like(value):
+                fail(key, value[:40], formula_reason())
+        if errors:
+            return None, errors
 
         for key in (
             "no_kk",

@@ -9,14 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from sejahtera.accounts.permissions import require
 from sejahtera.accounts.roles import Cap
+from sejahtera.common.uploads import store_table_upload, too_big_error
 from sejahtera.jobs.models import Job
 from sejahtera.jobs.services import JobError, Progress, run_job, start_job
-from sejahtera.registry.imports.layout import FileFormatError, TableFile, suggest_mapping
+from sejahtera.registry.imports.layout import (
+    FileFormatError,
+    TableFile,
+    open_upload,
+    suggest_mapping,
+)
 from sejahtera.registry.imports.loader import ImportFailed, check_mapping, import_registry_file
 
 JOB_KIND = "registry.import"
@@ -30,31 +37,28 @@ def keep_upload(*, actor: Any, upload: UploadedFile) -> tuple[str, TableFile]:
     """Store an uploaded list under IMPORT_DIR and check it is a readable CSV or XLSX.
     Returns a token naming the stored file and the opened table."""
     require(actor, Cap.IMPORT)
+    name = upload.name or "berkas"
     if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
-        raise UploadRefused(
-            _("Berkas terlalu besar (%(size).0f MB); paling besar %(max).0f MB.")
-            % {"size": upload.size / 1048576, "max": settings.IMPORT_MAX_BYTES / 1048576}
-        )
-    return _store(upload.chunks())
+        raise UploadRefused(_words(too_big_error(name, upload.size, settings.IMPORT_MAX_BYTES)))
+    return _store(upload.chunks(), name=name)
 
 
-def _store(chunks: Iterable[bytes]) -> tuple[str, TableFile]:
+def _words(exc: ValidationError | FileFormatError) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _store(chunks: Iterable[bytes], *, name: str) -> tuple[str, TableFile]:
     """Write a list under IMPORT_DIR (never served) and open it as a table; a file that is
-    not a readable CSV/XLSX with a header row is removed and refused."""
+    not a readable CSV/XLSX (checked by `common.uploads`) with a header row and a data row
+    is removed and refused."""
     token = uuid.uuid4().hex
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / token
-    with path.open("wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
+    path = Path(settings.IMPORT_DIR) / token
     try:
-        table = TableFile(path)
-        if not table.headers():
-            raise FileFormatError(_("Baris pertama berkas (judul kolom) kosong."))
-    except FileFormatError as exc:
+        store_table_upload(chunks, path=path, name=name, max_bytes=settings.IMPORT_MAX_BYTES)
+        table = open_upload(path, name)
+    except (ValidationError, FileFormatError) as exc:
         path.unlink(missing_ok=True)
-        raise UploadRefused(str(exc)) from exc
+        raise UploadRefused(_words(exc)) from exc
     return token, table
 
 
@@ -73,7 +77,10 @@ def start_registry_import(
     """Check the mapping against the stored file and start the import job."""
     require(actor, Cap.IMPORT)
     path = stored_path(token)
-    problems = check_mapping(mapping, TableFile(path).headers())
+    try:
+        problems = check_mapping(mapping, TableFile(path, file_name).headers())
+    except FileFormatError as exc:
+        raise UploadRefused(str(exc)) from exc
     if problems:
         raise UploadRefused(" ".join(problems))
     from sejahtera.registry.tasks import import_registry_task
@@ -98,7 +105,10 @@ def import_body(
     """The task body, shared by the background task and the command line."""
 
     def body(job: Job, progress: Progress) -> dict[str, Any]:
-        path = stored_path(token)
+        try:
+            path = stored_path(token)
+        except UploadRefused as exc:  # e.g. a restarted job whose file was already used
+            raise JobError(str(exc)) from exc
         try:
             report = import_registry_file(
                 path=path,
@@ -123,8 +133,11 @@ def import_file_now(
     """The command line's import: copy the file in, run the same body in the foreground."""
     if actor is not None:
         require(actor, Cap.IMPORT)
+    size = source.stat().st_size
+    if size > settings.IMPORT_MAX_BYTES:
+        raise UploadRefused(_words(too_big_error(source.name, size, settings.IMPORT_MAX_BYTES)))
     with source.open("rb") as handle:
-        token, table = _store(iter(lambda: handle.read(1 << 20), b""))
+        token, table = _store(iter(lambda: handle.read(1 << 20), b""), name=source.name)
     if mapping is None:
         mapping = suggest_mapping(table.headers())
     job = Job.objects.create(

@@ -37,6 +37,9 @@ from sejahtera.registry.payloads import (
     check_payload,
     household_values,
     person_values,
+    record_version,
+    seen_values,
+    stale_error,
 )
 from sejahtera.registry.services.ppks import assess_ppks
 from sejahtera.wilayah.models import Level, Wilayah
@@ -72,9 +75,13 @@ def submit_proposal(
     household: Household | None = None,
     person: Person | None = None,
     reason: str = "",
+    version: str = "",
 ) -> tuple[Proposal, list[str]]:
     """Store a proposal after checking its data; returns it with any warnings (e.g. a NIK
-    whose birth date differs from the recorded one)."""
+    whose birth date differs from the recorded one). `version` is the `record_version` of
+    the person or household the form showed: if the record changed since, the proposal is
+    refused. A change proposal keeps the values it changes as they were (`before`), so that
+    its approval cannot silently undo another change approved meanwhile."""
     require(actor, Cap.PROPOSE)
     if desa.level != Level.DESA:
         raise ValidationError(_("Usulan diajukan untuk satu desa/kelurahan."))
@@ -83,7 +90,16 @@ def submit_proposal(
         raise ValidationError(_("Keluarga ini tidak berada di desa yang dipilih."))
     if person is not None and person.desa_id != desa.code:
         raise ValidationError(_("Penduduk ini tidak berada di desa yang dipilih."))
+    if person is not None:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+    if household is not None:
+        household = Household.objects.select_for_update().get(pk=household.pk)
+    target = person or household
+    if version and target is not None and version != record_version(target):
+        raise stale_error()
     warnings = check_payload(kind=kind, payload=payload, household=household, person=person)
+    if kind == ProposalKind.CHANGE and target is not None:
+        payload = {**payload, "before": seen_values(target, payload.get("changes") or {})}
     proposal = Proposal.objects.create(
         kind=kind,
         desa=desa,
@@ -273,7 +289,20 @@ def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
         assert proposal.household is not None
         return {"persons": [_add_person(actor, proposal.household, payload["member"], today)]}
     if proposal.kind == ProposalKind.CHANGE:
-        target: Person | Household = proposal.person or proposal.household  # type: ignore[assignment]
+        target = _locked_target(proposal)
+        seen = payload.get("before") or {}
+        now = seen_values(target, seen)
+        moved = [_label(target, k) for k in seen if now[k] != seen[k]]
+        if moved:
+            raise ValidationError(
+                _(
+                    "Data ini sudah diubah oleh pengguna lain sejak usulan diajukan (%(fields)s); "
+                    "usulan ini tidak dapat diterapkan tanpa menimpa perubahan itu. Tolak usulan "
+                    "ini; pengusul dapat mengajukan ulang dari data terbaru."
+                )
+                % {"fields": ", ".join(moved)},
+                code="stale",
+            )
         before = audit.snapshot(target)
         values = (
             person_values(payload["changes"])
@@ -282,7 +311,7 @@ def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
         )
         for key, value in values.items():
             setattr(target, key, value)
-        target.save()
+        target.save(update_fields=[*values, "updated_at"])
         audit.record(
             actor=actor,
             action=Action.UPDATE,
@@ -313,6 +342,20 @@ def _apply(actor: Any, proposal: Proposal) -> dict[str, Any]:
     if proposal.kind == ProposalKind.COMPOSITION:
         return _recompose(actor, proposal, today)
     raise ValidationError(_("Jenis usulan tidak dikenal."))
+
+
+def _label(record: Person | Household, name: str) -> str:
+    field = record._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _locked_target(proposal: Proposal) -> Person | Household:
+    """The proposal's person or household as it is now, locked until the decision commits:
+    two approvals touching the same record run one after the other, each on fresh data."""
+    if proposal.person_id is not None:
+        return Person.objects.select_for_update().get(pk=proposal.person_id)
+    assert proposal.household_id is not None
+    return Household.objects.select_for_update().get(pk=proposal.household_id)
 
 
 def _recompose(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
@@ -402,13 +445,14 @@ def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
     payload = proposal.payload
     reason = payload["reason"]
     when = dt.date.fromisoformat(payload["date"]) if payload.get("date") else today
-    if proposal.person is not None:
-        person = proposal.person
+    target = _locked_target(proposal)
+    if isinstance(target, Person):
+        person = target
         before = audit.snapshot(person)
         if reason == RemovalReason.DECEASED:
             person.is_deceased = True
             person.death_date = when
-            person.save()
+            person.save(update_fields=["is_deceased", "death_date", "updated_at"])
         membership = Membership.objects.filter(person=person, end_date__isnull=True).first()
         ended = 0
         if membership is not None:
@@ -426,11 +470,10 @@ def _remove(actor: Any, proposal: Proposal, today: dt.date) -> dict[str, Any]:
             extra={"removal": reason, "memberships_ended": ended},
         )
         return {"person": person.pk, "reason": reason}
-    household = proposal.household
-    assert household is not None
+    household = target
     before = audit.snapshot(household)
     household.in_dtks = False
-    household.save()
+    household.save(update_fields=["in_dtks", "updated_at"])
     audit.record(
         actor=actor,
         action=Action.UPDATE,

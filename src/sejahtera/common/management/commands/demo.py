@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from sejahtera.common.db import refresh_statistics
 from sejahtera.common.plugins import app_modules
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         call_command("load_reference", stdout=self.stdout)
         for module in app_modules("demo"):
             module.load(stdout=self.stdout)
+        refresh_statistics()
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["no_serve"]:
             self._banner(options, serving=False)

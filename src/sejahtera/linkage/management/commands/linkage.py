@@ -23,6 +23,12 @@ class Command(BaseCommand):
             "--keep-model", action="store_true", help="pakai model terakhir, jangan latih ulang"
         )
         duplicates.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+        duplicates.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            default="duckdb",
+            help="mesin penilai pasangan: duckdb (satu mesin) atau spark (pyspark, opsional)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         area = office_area()
@@ -37,7 +43,10 @@ class Command(BaseCommand):
             params={"area_code": area, "retrain": retrain, "threshold": threshold},
         )
         result = run_job(
-            str(job.pk), search_body(area_code=area, retrain=retrain, threshold=threshold)
+            str(job.pk),
+            search_body(
+                area_code=area, retrain=retrain, threshold=threshold, engine=options["engine"]
+            ),
         )
         job.refresh_from_db()
         if job.status != JobStatus.DONE:

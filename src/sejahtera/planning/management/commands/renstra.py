@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sejahtera.accounts.models import User
+from sejahtera.common.uploads import check_path
 from sejahtera.planning import checks, imports, render, sheets
 from sejahtera.planning.loader import load_plan
 from sejahtera.planning.models import IndicatorKind, Plan
@@ -111,7 +112,10 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Pengguna {options['user']} tidak ada.")
         try:
-            saved = imports.import_realisations(actor=actor, plan=plan, content=source.read_bytes())
+            check_path(source, kinds=("xlsx",), max_bytes=imports.MAX_BYTES)
+            saved = imports.import_realisations(
+                actor=actor, plan=plan, content=source.read_bytes(), name=source.name
+            )
         except imports.RealisationImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from sejahtera.audit import services as audit
 from sejahtera.audit.models import Action
+from sejahtera.common.db import refresh_statistics
 from sejahtera.registry.synthetic import (
     DUPLICATE_RATE,
     generate,
@@ -88,6 +89,7 @@ class Command(BaseCommand):
                     "duplicates": len(population.duplicates),
                 },
             )
+        refresh_statistics()
         self.stdout.write(
             f"{len(population.persons)} penduduk, {len(population.households)} keluarga di {len(desa)} desa "
             f"(dibangkitkan {generated:.1f} s, disimpan {time.perf_counter() - start - generated:.1f} s)"

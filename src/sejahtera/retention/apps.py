@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetentionConfig(AppConfig):
+    name = "sejahtera.retention"
+    verbose_name = "Retensi data"
