@@ -95,3 +95,12 @@ def login(client: Client) -> Any:
         return client
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (rate-limit counters, the home page's totals)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
