@@ -55,7 +55,7 @@ def register_functions(spark: Any) -> None:
     def jaro_winkler(left: pd.Series, right: pd.Series) -> pd.Series:
         return pd.Series(
             [
-                None if a is None or b is None else JaroWinkler.similarity(a, b)
+                None if pd.isna(a) or pd.isna(b) else JaroWinkler.similarity(a, b)
                 for a, b in zip(left, right, strict=True)
             ],
             dtype="float64",
