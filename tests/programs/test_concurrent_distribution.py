@@ -5,11 +5,9 @@ a beneficiary has at most one distribution). On PostgreSQL, with threads."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -18,6 +16,7 @@ from sejahtera.programs import cycles
 from sejahtera.programs.models import CycleStatus, Distribution, Programme
 from sejahtera.wilayah.models import Wilayah
 from tests.accounts.factories import UserFactory
+from tests.concurrency import at_once
 from tests.conftest import DESA_A, MOJOKERTO
 from tests.programs.people import AS_OF, Profile, build
 
@@ -48,32 +47,17 @@ def test_two_officers_recording_one_beneficiary_at_once(programmes: None) -> Non
     cycles.verify_cycle(actor=preparer, cycle=cycle, excluded={})
     cycles.approve_cycle(actor=head, cycle=cycle)
     beneficiary = cycle.beneficiaries.get(person=person)
-    barrier = threading.Barrier(len(officers))
-    outcomes: list[str] = []
 
     def record(officer: Any) -> None:
-        try:
-            barrier.wait(timeout=10)
-            cycles.record_distribution(
-                actor=officer,
-                beneficiary=beneficiary,
-                given_on=dt.date(2026, 6, 20),
-                given="Paket permakanan",
-                proof=SimpleUploadedFile("ttd.png", PHOTO),
-            )
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(" ".join(exc.messages))
-        except Exception as exc:
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
+        cycles.record_distribution(
+            actor=officer,
+            beneficiary=beneficiary,
+            given_on=dt.date(2026, 6, 20),
+            given="Paket permakanan",
+            proof=SimpleUploadedFile("ttd.png", PHOTO),
+        )
 
-    threads = [threading.Thread(target=record, args=(o,)) for o in officers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = at_once(*(lambda o=o: record(o) for o in officers))
     assert sorted(outcomes) == ["Penyaluran untuk penerima ini sudah dicatat.", "ok"], outcomes
     assert Distribution.objects.filter(beneficiary=beneficiary).count() == 1
     cycle.refresh_from_db()

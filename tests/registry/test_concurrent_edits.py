@@ -12,8 +12,6 @@ silently undone by another:
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,6 +29,7 @@ from sejahtera.registry.services import (
     submit_proposal,
     verify_proposal,
 )
+from tests.concurrency import at_once
 from tests.conftest import DESA_A, KEC_A
 from tests.registry.factories import HouseholdFactory
 from tests.registry.test_proposals import desa, minutes
@@ -163,31 +162,6 @@ def test_approving_a_change_made_against_old_values_is_refused(team: dict[str, A
     )
 
 
-def _at_once(*calls: Callable[[], Any]) -> list[str]:
-    """Run the calls in threads released together; each outcome is "ok" or its error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            call()
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(" ".join(exc.messages))
-        except Exception as exc:
-            outcomes.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
-
-
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_of_different_fields_at_once_both_land(team: dict[str, Any]) -> None:
@@ -196,7 +170,7 @@ def test_two_approvals_of_different_fields_at_once_both_land(team: dict[str, Any
         desil = _propose(team, household, {"desil": 3})
         rt = _propose(team, household, {"rt": "009"})
         _endorse(team, desil, rt)
-        outcomes = _at_once(
+        outcomes = at_once(
             lambda p=desil: decide_proposal(actor=team["office"], proposal=p, approve=True),
             lambda p=rt: decide_proposal(actor=team["kabid"], proposal=p, approve=True),
         )
@@ -212,7 +186,7 @@ def test_two_approvals_of_the_same_field_at_once_one_wins(team: dict[str, Any]) 
     to_three = _propose(team, household, {"desil": 3})
     to_four = _propose(team, household, {"desil": 4})
     _endorse(team, to_three, to_four)
-    outcomes = _at_once(
+    outcomes = at_once(
         lambda: decide_proposal(actor=team["office"], proposal=to_three, approve=True),
         lambda: decide_proposal(actor=team["kabid"], proposal=to_four, approve=True),
     )
@@ -232,7 +206,7 @@ def test_proposing_while_another_change_is_approved_never_undoes_it(
     version = record_version(household)  # what the second clerk's form shows
     first = _propose(team, household, {"desil": 3})
     _endorse(team, first)
-    outcomes = _at_once(
+    outcomes = at_once(
         lambda: decide_proposal(actor=team["office"], proposal=first, approve=True),
         lambda: _propose(team, household, {"desil": 4}, version=version),
     )
