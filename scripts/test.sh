@@ -41,4 +41,4 @@ echo "== mypy"
 echo "== migrations"
 .venv/bin/sejahtera makemigrations --check --dry-run >/dev/null
 echo "== pytest (${DATABASE_URL:-sqlite}, ${SEJAHTERA_TEST_WORKERS:-2} workers)"
-exec .venv/bin/python -m pytest --create-db -n "${SEJAHTERA_TEST_WORKERS:-2}" --durations=25 "$@"
+exec .venv/bin/python -m pytest --create-db -n "${SEJAHTERA_TEST_WORKERS:-2}" --dist worksteal --durations=25 "$@"

@@ -14,7 +14,7 @@ from django.test import Client
 
 from sejahtera.common.indicators import all_results
 from sejahtera.disasters import events, indicators
-from sejahtera.disasters.models import AidKind, Condition, Phase
+from sejahtera.disasters.models import AidKind, Condition, Phase, Victim
 from sejahtera.disasters.victims import add_victim, record_aid, record_daily_aid
 from tests.conftest import DESA_A, DESA_A2
 from tests.disasters.factories import TODAY, day, desa_operator, make_event, office
@@ -69,7 +69,7 @@ def _scene() -> dict[str, object]:
     other = make_event(name="Banjir Susulan", desa=(DESA_A,), started_on=day(6))
     again = add_victim(actor=None, event=other, person=person)
     record_aid(actor=None, victim=again, date=day(7), kind=AidKind.KIT, today=TODAY)
-    return {"event": event}
+    return {"event": event, "person": person}
 
 
 def test_values_for_a_period() -> None:
@@ -120,3 +120,44 @@ def test_listed_on_the_indicator_page(client: Client) -> None:
         "/program/indikator/", {"dari": "2026-03-01", "sampai": "2026-03-31"}
     ).content.decode()
     assert "Permakanan 3x1 Hari" in page and "Paska Bencana" in page
+
+
+def _names(key: str, user: object = None) -> list[str]:
+    rows = indicators.counted(key, start=MARCH[0], end=MARCH[1], user=user, today=TODAY)
+    assert rows is not None
+    return sorted(row.name for row in rows[0 : rows.count()])
+
+
+def test_drill_down_lists_each_person_counted_once() -> None:
+    """Each result's drill-down is the persons its number counts: a registry person with two
+    victim records (two events) once, provisional victims each; the same in a user's area."""
+    scene = _scene()
+
+    def fed_victim_name() -> str:
+        return Victim.objects.filter(person=scene["person"]).order_by("pk").first().name  # type: ignore[union-attr]
+
+    results = {r.key: r for r in indicators.compute(start=MARCH[0], end=MARCH[1], today=TODAY)}
+    for key, result in results.items():
+        rows = indicators.counted(key, start=MARCH[0], end=MARCH[1], user=None, today=TODAY)
+        assert rows is not None and result.drill_down
+        assert rows.count() == result.numerator, key
+    person = str(fed_victim_name())
+    assert _names("ikk_bencana") == sorted([person, "Setengah", "Sesudah"])
+    assert _names("bencana_permakanan") == [person]
+    assert _names("bencana_sandang") == sorted([person, "Sesudah"])
+    assert _names("bencana_psikososial") == ["Setengah"]
+    assert _names("bencana_kebutuhan_dasar") == sorted([person, "Sesudah"])
+    assert _names("ikk_bencana", desa_operator(DESA_A2)) == ["Sesudah"]
+    assert indicators.counted("tidak-ada", start=MARCH[0], end=MARCH[1], user=None) is None
+
+
+def test_drill_down_on_the_indicator_page(client: Client) -> None:
+    _scene()
+    client.force_login(office())
+    period = {"dari": "2026-03-01", "sampai": "2026-03-31"}
+    page = client.get("/program/indikator/", {**period, "rinci": "ikk_bencana"}).content.decode()
+    assert "Yang dihitung" in page and "Sesudah" in page and "Setengah" in page
+    assert "Tanpa Bantuan" not in page
+    # Results that list nothing have no drill-down (not an empty list).
+    assert client.get("/program/indikator/", {**period, "rinci": "tmp_upacara"}).status_code == 404
+    assert client.get("/program/indikator/", {**period, "rinci": "bukan"}).status_code == 404

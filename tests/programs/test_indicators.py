@@ -183,10 +183,23 @@ def test_closed_cases_count_in_the_ikk(people: dict[str, Any]) -> None:
     assert list(indicators.people_counted("ikk_anak", start=START, end=END, user=None)) == [
         people["other"]
     ]
+    # The drill-down lists everyone the number counts: the registered persons, then each
+    # unregistered client's case, with a link to it.
+    rows = indicators.counted("ikk_lansia", start=START, end=END, user=None)
+    assert rows is not None and rows.count() == 4 == len(rows[0:50])
+    listed = rows[0:50]
+    assert {r.name for r in listed[:2]} == {people["local"].name, people["none"].name}
+    assert [r.name for r in listed[2:]] == ["Mr. X, laki-laki ±70 tahun"] * 2
+    assert all(
+        r.url.startswith("/layanan/kasus/") and "tidak terdaftar" in r.note for r in listed[2:]
+    )
+    assert [r.name for r in rows[1:3]] == [listed[1].name, listed[2].name]  # a page across both
     # A user of the other kecamatan sees only the Mr. X case of their desa.
     other = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_B])
     scoped = {r.key: r for r in indicators.compute(start=START, end=END, user=other)}
     assert scoped["ikk_lansia"].numerator == 1
+    scoped_rows = indicators.counted("ikk_lansia", start=START, end=END, user=other)
+    assert scoped_rows is not None and [r.desa for r in scoped_rows[0:50]] == ["Gumeng"]
     # The third quarter sees the case closed in July only.
     later = {
         r.key: r for r in indicators.compute(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30))

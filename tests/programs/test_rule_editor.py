@@ -18,6 +18,7 @@ from sejahtera.programs.criteria import TYPES, parse
 from sejahtera.programs.models import Programme, RuleVersion
 from sejahtera.programs.rule_editor import MAX_NODES, PARAMS, check_rule
 from sejahtera.programs.selectors import eligible
+from sejahtera.programs.services import save_rule
 from sejahtera.registry.models import PpksCategory
 from sejahtera.wilayah.models import Level, Wilayah
 from tests.accounts.factories import UserFactory
@@ -84,6 +85,33 @@ def test_live_count_stays_in_the_users_area(population: dict[str, Any], client: 
     client.force_login(UserFactory(role=Role.ADMIN, area_codes=[KEC_A]))
     answer = _post(client, {"rule": DESIL_4}).json()
     assert answer["count"] == 4 and answer["current"] == 5
+
+
+def test_the_count_under_the_rule_in_force_is_kept_per_version_and_area(
+    population: dict[str, Any], client: Client
+) -> None:
+    """Each preview counts the draft; the count under the rule in force is computed once per
+    rule version, date and area, and a new version or another area is counted afresh."""
+    admin = UserFactory(role=Role.ADMIN, area_codes=[MOJOKERTO])
+    client.force_login(admin)
+    first = _post(client, {"rule": DESIL_4}).json()
+    assert first["count"] == 5 and first["current"] == 7
+    build(Profile(desil=3))  # one more in DTKS, desil 3, no PKH: both rules take them
+    second = _post(client, {"rule": DESIL_4}).json()
+    assert second["count"] == 6  # the draft is always counted afresh
+    assert second["current"] == 7  # kept (for a few minutes)
+    # A new version (desil 1 to 4) is the rule in force: counted afresh.
+    save_rule(
+        actor=admin,
+        programme=Programme.objects.get(code=CODE),
+        rule=DESIL_4,
+        valid_from_year=timezone.localdate().year,
+        note="uji",
+    )
+    assert _post(client, {"rule": DESIL_4}).json()["current"] == 6
+    # Another area is another count (desa B is not in kecamatan A).
+    client.force_login(UserFactory(role=Role.ADMIN, area_codes=[KEC_A]))
+    assert _post(client, {"rule": DESIL_4}).json()["current"] == 5
 
 
 def test_the_page_without_javascript_counts_the_same(

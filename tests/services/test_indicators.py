@@ -77,6 +77,14 @@ def test_values_periods_and_scope() -> None:
     desa_user = UserFactory(role=Role.OPERATOR_DESA, area_codes=[DESA_A])
     scoped = {r.key: r for r in indicators.compute(start=START, end=END, user=desa_user)}
     assert (scoped["alat_bantu"].numerator, scoped["reunifikasi"].numerator) == (1, 1)
+    # The drill-down lists the requests and cases counted, in the user's area.
+    for key, prefix in (("alat_bantu", "/layanan/permohonan/"), ("reunifikasi", "/layanan/kasus/")):
+        rows = indicators.counted(key, start=START, end=END, user=None)
+        assert rows is not None and rows.count() == results[key].numerator
+        assert all(r.url.startswith(prefix) for r in rows[0:10])
+        mine = indicators.counted(key, start=START, end=END, user=desa_user)
+        assert mine is not None and [r.desa for r in mine[0:10]] == ["Tawangrejo"]
+    assert indicators.counted("iku_ppks_aid", start=START, end=END, user=None) is None
     everything = {r.key for r in all_results(start=START, end=END)}
     assert {"alat_bantu", "reunifikasi", "iku_ppks_aid"} <= everything
 

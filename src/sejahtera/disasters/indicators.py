@@ -10,12 +10,13 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sejahtera.accounts.scoping import scope
-from sejahtera.common.indicators import Result
+from sejahtera.common.indicators import CountedRow, CountedRows, Result
 from sejahtera.disasters.models import AidKind, Event, Victim
 from sejahtera.disasters.standards import meals_per_day
 from sejahtera.disasters.summary import (
@@ -25,7 +26,7 @@ from sejahtera.disasters.summary import (
     distinct_persons,
     events_in,
     meal_status,
-    person_key,
+    one_per_person,
 )
 
 IKK_NAME = (
@@ -59,27 +60,79 @@ def _count(victims: QuerySet[Victim], kinds: tuple[str, ...], start: dt.date, en
     return distinct_persons(aided(victims, kinds, start=start, end=end))
 
 
+# The aid kinds each count takes (the IKK: every kind).
+KINDS: dict[str, tuple[str, ...]] = {
+    "ikk_bencana": tuple(AidKind.values),
+    "bencana_sandang": (AidKind.CLOTHING, AidKind.KIT),
+    "bencana_psikososial": (AidKind.PSYCHOSOCIAL,),
+}
+
+
+def _fed(
+    victims: QuerySet[Victim], start: dt.date, end: dt.date, today: dt.date
+) -> QuerySet[Victim]:
+    status = meal_status(victims, start=start, end=end, today=today)
+    return victims.filter(pk__in=[pk for pk, s in status.items() if s == MET])
+
+
+def _needs_met(
+    victims: QuerySet[Victim], start: dt.date, end: dt.date, today: dt.date
+) -> tuple[QuerySet[Victim], int]:
+    """The victims whose basic needs were met, and how many persons were asked about."""
+    active = victims.filter(event__in=events_in(Event.objects.all(), start, end))
+    met, everyone = basic_needs_met(active, start=start, end=end, today=today)
+    persons = [key for kind, key in met if kind == "p"]
+    provisional = [key for kind, key in met if kind == "v"]
+    return active.filter(Q(person_id__in=persons) | Q(pk__in=provisional)), len(everyone)
+
+
+def _victim_row(victim: Victim) -> CountedRow:
+    person = victim.person
+    return CountedRow(
+        name=victim.name,
+        desa=victim.desa.name,
+        nik=victim.nik or (person.nik if person is not None and person.nik else ""),
+        url=(
+            reverse("registry:person_detail", args=[person.pk])
+            if person is not None
+            else reverse("disasters:victim", args=[victim.pk])
+        ),
+        note=victim.event.name,
+    )
+
+
+def counted(
+    key: str, *, start: dt.date, end: dt.date, user: Any, today: dt.date | None = None
+) -> CountedRows | None:
+    """The persons behind a disaster result: one record each (see `one_per_person`)."""
+    today = today or timezone.localdate()
+    victims = _victims(user)
+    if key in KINDS:
+        chosen = aided(victims, KINDS[key], start=start, end=end)
+    elif key == "bencana_permakanan":
+        chosen = _fed(victims, start, end, today)
+    elif key == "bencana_kebutuhan_dasar":
+        chosen = _needs_met(victims, start, end, today)[0]
+    else:
+        return None
+    rows = one_per_person(chosen).select_related("desa", "person", "event").order_by("name", "pk")
+    return CountedRows((rows, _victim_row))
+
+
 def compute(
     *, start: dt.date, end: dt.date, user: Any = None, today: dt.date | None = None
 ) -> list[Result]:
     today = today or timezone.localdate()
     victims = _victims(user)
-    every_kind = tuple(AidKind.values)
     n = meals_per_day()
-    ikk = _count(victims, every_kind, start, end)
-    status = meal_status(victims, start=start, end=end, today=today)
-    fed = {
-        person_key(pk, person_id)
-        for pk, person_id in victims.filter(
-            pk__in=[k for k, s in status.items() if s == MET]
-        ).values_list("pk", "person_id")
-    }
-    clothing = _count(victims, (AidKind.CLOTHING, AidKind.KIT), start, end)
-    psych = _count(victims, (AidKind.PSYCHOSOCIAL,), start, end)
-    active = victims.filter(event__in=events_in(Event.objects.all(), start, end))
-    met, everyone = basic_needs_met(active, start=start, end=end, today=today)
+    ikk = _count(victims, KINDS["ikk_bencana"], start, end)
+    fed = distinct_persons(_fed(victims, start, end, today))
+    clothing = _count(victims, KINDS["bencana_sandang"], start, end)
+    psych = _count(victims, KINDS["bencana_psikososial"], start, end)
+    met_victims, everyone = _needs_met(victims, start, end, today)
+    met = distinct_persons(met_victims)
     share = (
-        (Decimal(len(met)) / Decimal(len(everyone)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        (Decimal(met) / Decimal(everyone) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
         if everyone
         else None
     )
@@ -100,6 +153,7 @@ def compute(
             numerator=ikk,
             missing=[kitchens],
             target={"kind": "ikk", "number": "5"},
+            drill_down=True,
         ),
         Result(
             key="bencana_permakanan",
@@ -111,10 +165,11 @@ def compute(
             )
             % {"n": n},
             unit=_("orang"),
-            value=Decimal(len(fed)),
-            numerator=len(fed),
+            value=Decimal(fed),
+            numerator=fed,
             missing=[kitchens],
             target={"kind": "plan", "name": MEALS_NAME},
+            drill_down=True,
         ),
         Result(
             key="bencana_sandang",
@@ -127,6 +182,7 @@ def compute(
             value=Decimal(clothing),
             numerator=clothing,
             target={"kind": "plan", "name": CLOTHING_NAME},
+            drill_down=True,
         ),
         Result(
             key="bencana_psikososial",
@@ -139,6 +195,7 @@ def compute(
             value=Decimal(psych),
             numerator=psych,
             target={"kind": "plan", "name": PSYCH_NAME},
+            drill_down=True,
         ),
         Result(
             key="bencana_kebutuhan_dasar",
@@ -153,9 +210,10 @@ def compute(
             % {"n": n},
             unit="%",
             value=share,
-            numerator=len(met),
-            denominator=len(everyone),
+            numerator=met,
+            denominator=everyone,
             missing=[] if everyone else [_("Belum ada korban bencana pada periode ini.")],
             target={"kind": "plan", "name": PROGRAMME_NAME},
+            drill_down=True,
         ),
     ]

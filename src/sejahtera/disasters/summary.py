@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,6 +124,19 @@ def meal_status(
 def person_key(victim_id: int, person_id: int | None) -> tuple[str, int]:
     """One person once: registry persons by their id, provisional victims each."""
     return ("p", person_id) if person_id is not None else ("v", victim_id)
+
+
+def one_per_person(victims: QuerySet[Victim]) -> QuerySet[Victim]:
+    """The victims as persons: a registry person's first record, every provisional victim.
+    Its count is `distinct_persons`."""
+    firsts = (
+        victims.filter(person__isnull=False)
+        .order_by()
+        .values("person_id")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    return victims.filter(Q(person__isnull=True) | Q(pk__in=firsts))
 
 
 def distinct_persons(victims: QuerySet[Victim]) -> int:

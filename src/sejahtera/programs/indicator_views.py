@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sejahtera.accounts.permissions import can, require
 from sejahtera.accounts.roles import Cap
-from sejahtera.common.indicators import all_results
+from sejahtera.common.indicators import CountedRow, all_results, drill_down
 from sejahtera.programs import indicators
 
 
@@ -44,16 +44,17 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     results = all_results(start=start, end=end, user=request.user)
     rows = [{"r": r, "renstra": indicators.renstra_indicator(r)} for r in results]
     detail = request.GET.get("rinci", "")
-    people = None
+    people: Page[CountedRow] | None = None
     if detail:
-        if detail not in {r.key for r in results}:
+        result = next((r for r in results if r.key == detail), None)
+        counted = (
+            drill_down(detail, start=start, end=end, user=request.user)
+            if result is not None and result.drill_down
+            else None
+        )
+        if counted is None:
             raise Http404
-        people = Paginator(
-            indicators.people_counted(detail, start=start, end=end, user=request.user)
-            .select_related("desa")
-            .order_by("desa_id", "name"),
-            50,
-        ).get_page(request.GET.get("hal"))
+        people = Paginator(counted, 50).get_page(request.GET.get("hal"))
     return render(
         request,
         "programs/indicators.html",

@@ -12,11 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sejahtera.accounts.scoping import scope
-from sejahtera.common.indicators import Result
+from sejahtera.common.indicators import CountedRow, CountedRows, Result
 from sejahtera.programs.criteria.base import Context
 from sejahtera.programs.criteria.types import about_person_or_household, current_ppks_q
 from sejahtera.programs.models import Distribution
@@ -95,6 +96,44 @@ def people_counted(key: str, *, start: dt.date, end: dt.date, user: Any) -> Quer
     return Person.objects.none()
 
 
+def person_row(person: Person) -> CountedRow:
+    return CountedRow(
+        name=person.name,
+        desa=person.desa.name,
+        nik=person.nik or "",
+        url=reverse("registry:person_detail", args=[person.pk]),
+    )
+
+
+def _case_row(case: Case) -> CountedRow:
+    return CountedRow(
+        name=case.subject_name,
+        desa=case.desa.name if case.desa else "",
+        url=reverse("services:case", args=[case.pk]),
+        note=_("klien kasus %(number)s, tidak terdaftar di registri") % {"number": case.number},
+    )
+
+
+def counted(key: str, *, start: dt.date, end: dt.date, user: Any) -> CountedRows | None:
+    """The drill-down of this app's results: the registered persons counted, then (for an
+    IKK) the closed cases of clients who are not registered, each of whom counts once."""
+    if key != "iku_ppks_aid" and key not in IKK:
+        return None
+    persons = (
+        people_counted(key, start=start, end=end, user=user)
+        .select_related("desa")
+        .order_by("desa_id", "name", "pk")
+    )
+    if key == "iku_ppks_aid":
+        return CountedRows((persons, person_row))
+    cases = (
+        _unregistered_cases(IKK[key]["categories"], start, end, user)
+        .select_related("desa")
+        .order_by("closed_on", "pk")
+    )
+    return CountedRows((persons, person_row), (cases, _case_row))
+
+
 IKK: dict[str, dict[str, Any]] = {
     "ikk_disabilitas": {
         "number": "1",
@@ -155,6 +194,7 @@ def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
             numerator=numerator,
             denominator=denominator,
             missing=[str(AID_SERVICES_MISSING)],
+            drill_down=True,
             target={
                 "kind": "plan",
                 "name": "Persentase Pemerlu Penyandang Kesejahteraan Sosial (PPKS) yang memperoleh bantuan sosial untuk pemenuhan kebutuhan dasar",
@@ -184,6 +224,7 @@ def compute(*, start: dt.date, end: dt.date, user: Any = None) -> list[Result]:
                 value=Decimal(count),
                 numerator=count,
                 target={"kind": "ikk", "number": spec["number"]},
+                drill_down=True,
             )
         )
     return results

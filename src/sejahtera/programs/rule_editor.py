@@ -11,22 +11,25 @@ that path with the message.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from sejahtera.accounts.scoping import area_codes
 from sejahtera.programs.criteria import MAX_DEPTH, TYPES, Node, parse
 from sejahtera.programs.criteria import All as AllNode
 from sejahtera.programs.criteria import AnyOf as AnyNode
 from sejahtera.programs.criteria import Not as NotNode
 from sejahtera.programs.criteria.types import SEVERITY_ORDER
 from sejahtera.programs.models import Programme
-from sejahtera.programs.selectors import eligible, rule_tree
+from sejahtera.programs.selectors import eligible, rule_in_force
 
 # A live count runs on every edit: a rule larger than this is refused before any query.
 MAX_NODES = 200
@@ -287,19 +290,29 @@ def preview_date(valid_from_year: int, today: dt.date) -> dt.date:
     return dt.date(valid_from_year, 1, 1) if valid_from_year > today.year else today
 
 
+# The count under the rule in force does not change while an administrator edits: it is
+# kept for a few minutes per rule version, date and area, so each preview runs one count
+# (the draft's), not two (0.6–0.9 s each for a large programme over 1.1 million persons).
+CURRENT_COUNT_SECONDS = 300
+
+
 def preview_counts(
     programme: Programme, *, tree: Node, as_of: dt.date, user: Any
 ) -> dict[str, Any]:
     """Who would qualify under `tree`, and under the rule in force on that date, in the user's
     area (an administrator's is the office's): the same selector as every other count."""
-    current_tree = rule_tree(programme, as_of)
+    version = rule_in_force(programme, as_of)
+    current: int | None = None
+    if version is not None:
+        scope = f"{version.pk}|{as_of.isoformat()}|{user.role}|{'|'.join(area_codes(user))}"
+        key = "rule-preview:current:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+        current = cache.get(key)
+        if current is None:
+            current = eligible(programme, as_of=as_of, user=user, rule=parse(version.rule)).count()
+            cache.set(key, current, CURRENT_COUNT_SECONDS)
     return {
         "words": tree.words(),
         "count": eligible(programme, as_of=as_of, user=user, rule=tree).count(),
-        "current": (
-            eligible(programme, as_of=as_of, user=user, rule=current_tree).count()
-            if current_tree is not None
-            else None
-        ),
+        "current": current,
         "as_of": as_of,
     }

@@ -58,7 +58,10 @@ STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 _SQUASH = re.compile(r"[^a-z0-9]")
 
 
+@lru_cache(maxsize=4096)
 def _squash(text: str) -> str:
+    """Lower case without anything but letters and digits (cached: a column of choices holds
+    a handful of distinct values over a million rows)."""
     return _SQUASH.sub("", text.lower())
 
 
@@ -183,6 +186,12 @@ class Cleaner:
         self._name_key = lru_cache(maxsize=200_000)(name_key)
         # A KK repeats on every member's row: check each number once.
         self._kk_errors = lru_cache(maxsize=200_000)(self._check_kk)
+        # A district has a few hundred desa: each written code is checked once.
+        self._desa_in_area = lru_cache(maxsize=20_000)(self._desa_and_allowed)
+
+    def _desa_and_allowed(self, raw: str) -> tuple[str | None, bool]:
+        desa = self._desa(raw)
+        return desa, desa is not None and self.allowed(desa)
 
     def _check_kk(self, kk: str) -> tuple[str, ...]:
         check = check_kk(kk, region_exists=self.kecamatan_codes.__contains__, today=self.today)
@@ -224,14 +233,14 @@ class Cleaner:
         for message in self._kk_errors(kk):
             fail("no_kk", kk, message)
 
-        desa = self._desa(get("kode_desa"))
+        desa, allowed = self._desa_in_area(get("kode_desa"))
         if desa is None:
             fail(
                 "kode_desa",
                 get("kode_desa"),
                 _("Kode desa/kelurahan tidak ada dalam data wilayah."),
             )
-        elif not self.allowed(desa):
+        elif not allowed:
             fail("kode_desa", desa, _("Desa/kelurahan ini di luar wilayah kerja Anda."))
 
         sex = SEXES.get(_squash(get("jenis_kelamin")))
