@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TITLES = {
     "h",
@@ -62,19 +63,31 @@ MUHAMMAD = {
 SPELLING = [("dj", "j"), ("tj", "c"), ("oe", "u"), ("ch", "kh"), ("sj", "sy"), ("hj", "hy")]
 
 
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65_536)
+def _token_key(token: str) -> str:
+    """One word of a name (not a title): Muhammad's spellings made one, old spelling made
+    modern, doubled letters single. Cached: a district's names are made of a few thousand
+    words."""
+    if token in MUHAMMAD:
+        return "muhamad"
+    for old, new in SPELLING:
+        token = token.replace(old, new)
+    return _DOUBLED.sub(r"\1", token)
+
+
 def name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
-    text = text.split(",")[0]  # academic degrees follow a comma: "Siti Aminah, S.Pd"
-    tokens = [t for t in re.split(r"[^a-z]+", text) if t]
+    text = name or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower().split(",")[0]  # academic degrees follow a comma: "Siti Aminah, S.Pd"
+    tokens = [t for t in _NOT_LETTERS.split(text) if t]
     out: list[str] = []
     for token in tokens:
         if token in TITLES and (out or len(tokens) > 1):
             continue
-        if token in MUHAMMAD:
-            out.append("muhamad")
-            continue
-        for old, new in SPELLING:
-            token = token.replace(old, new)
-        token = re.sub(r"(.)\1+", r"\1", token)
-        out.append(token)
+        out.append(_token_key(token))
     return " ".join(out)

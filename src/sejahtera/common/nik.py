@@ -16,7 +16,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Labels in messages, translated only when a message is written (a million checks of good
+# numbers ask for none).
+KK_LABEL = gettext_lazy("Nomor KK")
+KK_LABEL_LOWER = gettext_lazy("nomor KK")
 
 RegionCheck = Callable[[str], bool]
 
@@ -52,7 +59,7 @@ def _date(day: int, month: int, yy: int, today: dt.date) -> dt.date | None:
     return None
 
 
-def _digits(number: str, label: str, check: NumberCheck) -> bool:
+def _digits(number: str, label: str | Promise, check: NumberCheck) -> bool:
     if len(number) != 16 or not number.isdigit():
         check.errors.append(
             _("%(label)s harus 16 angka (tertulis %(n)d karakter).")
@@ -66,7 +73,9 @@ def _digits(number: str, label: str, check: NumberCheck) -> bool:
     return True
 
 
-def _region(number: str, label: str, check: NumberCheck, region_exists: RegionCheck | None) -> None:
+def _region(
+    number: str, label: str | Promise, check: NumberCheck, region_exists: RegionCheck | None
+) -> None:
     code = region_code(number)
     check.region_code = code
     if region_exists is not None and not region_exists(code):
@@ -135,9 +144,9 @@ def check_kk(
 ) -> NumberCheck:
     kk = (raw or "").strip().replace(" ", "")
     check = NumberCheck(number=kk)
-    if not _digits(kk, _("Nomor KK"), check):
+    if not _digits(kk, KK_LABEL, check):
         return check
-    _region(kk, _("nomor KK"), check, region_exists)
+    _region(kk, KK_LABEL_LOWER, check, region_exists)
     day, month, yy = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
     issued = _date(day, month, yy, today or dt.date.today())
     if issued is None:

@@ -347,6 +347,9 @@ def _whole_file_checks(sql: _Sql, sink: _ErrorSink, codes: tuple[str, ...]) -> N
 
 
 def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) -> None:
+    if connection.vendor == "postgresql":
+        # The sorts and hash joins over a district's file fit in memory (for this transaction).
+        sql.run("SET LOCAL work_mem = '128MB'")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     day = connection.ops.adapt_datefield_value(today)
     hh_table = Household._meta.db_table
@@ -370,9 +373,12 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
         f"SELECT DISTINCT s.kk AS kk FROM {STAGE} s "
         f"WHERE NOT EXISTS (SELECT 1 FROM {hh_table} h WHERE h.kk_number = s.kk)"
     )
+    # Rows go in in the order of the tables' indexes on the desa (and name), so each index
+    # grows at a few places instead of at random pages (the person insert at 1.1 million rows
+    # spent most of its time there).
     report.households_created = sql.run(
         f"INSERT INTO {hh_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {first} s "
-        f"JOIN {NEW} n ON n.kk = s.kk",
+        f"JOIN {NEW} n ON n.kk = s.kk ORDER BY s.desa, s.kk",
         [now, now, *defaults.values()],
     )
     _analyze(sql, hh_table)
@@ -403,7 +409,7 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
     )
     report.persons_created = sql.run(
         f"INSERT INTO {person_table} ({', '.join(cols)}) SELECT {', '.join(select)} FROM {STAGE} s "
-        f"JOIN {NEW} n ON n.nik = s.nik",
+        f"JOIN {NEW} n ON n.nik = s.nik ORDER BY s.desa, s.name",
         [now, now, *defaults.values()],
     )
     _analyze(sql, person_table)
@@ -419,10 +425,12 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
         f"SELECT p.id AS person_id, h.id AS household_id, s.relation FROM {STAGE} s "
         f"JOIN {person_table} p ON p.nik = s.nik JOIN {hh_table} h ON h.kk_number = s.kk"
     )
+    # A join, not a correlated EXISTS over the links (12.9 s → a hash join on a re-import of
+    # 1.1 million rows); a NIK is in the file once (whole-file check), so one link per person.
     report.memberships_ended = sql.run(
-        f"UPDATE {member_table} SET end_date = %s, end_reason = %s WHERE end_date IS NULL AND EXISTS "
-        f"(SELECT 1 FROM ({links}) l WHERE l.person_id = {member_table}.person_id "
-        f"AND (l.household_id <> {member_table}.household_id OR l.relation <> {member_table}.relation))",
+        f"UPDATE {member_table} SET end_date = %s, end_reason = %s FROM ({links}) l "
+        f"WHERE {member_table}.end_date IS NULL AND l.person_id = {member_table}.person_id "
+        f"AND (l.household_id <> {member_table}.household_id OR l.relation <> {member_table}.relation)",
         [day, _("Impor daftar: pindah KK atau berubah hubungan keluarga")],
     )
     sql.new_rows(
@@ -431,7 +439,7 @@ def _merge(sql: _Sql, mapped: set[str], report: ImportReport, today: dt.date) ->
     )
     report.memberships_started = sql.run(
         f"INSERT INTO {member_table} (person_id, household_id, relation, start_date, end_date, end_reason) "
-        f"SELECT person_id, household_id, relation, %s, NULL, '' FROM {NEW}",
+        f"SELECT person_id, household_id, relation, %s, NULL, '' FROM {NEW} ORDER BY person_id",
         [day],
     )
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import TextChoices
@@ -186,6 +187,10 @@ class Cleaner:
         self._name_key = lru_cache(maxsize=200_000)(name_key)
         # A KK repeats on every member's row: check each number once.
         self._kk_errors = lru_cache(maxsize=200_000)(self._check_kk)
+        # The mapped cells of a full-width row in one C call (rows cut short are padded).
+        self._keys = tuple(self.mapping)
+        self._cells = itemgetter(*self.mapping.values()) if len(self.mapping) > 1 else None
+        self._width = max(self.mapping.values(), default=-1) + 1
         # A district has a few hundred desa: each written code is checked once.
         self._desa_in_area = lru_cache(maxsize=20_000)(self._desa_and_allowed)
 
@@ -204,7 +209,10 @@ class Cleaner:
             errors.append(RowError(row_no, column, value, reason))
 
         width = len(row)
-        values = {k: (row[i] if i < width else "") for k, i in self.mapping.items()}
+        if self._cells is not None and width >= self._width:
+            values = dict(zip(self._keys, self._cells(row), strict=True))
+        else:
+            values = {k: (row[i] if i < width else "") for k, i in self.mapping.items()}
 
         def get(key: str) -> str:
             return values.get(key, "")
