@@ -22,6 +22,7 @@ from sejahtera.programs.criteria.base import Context
 from sejahtera.programs.criteria.types import about_person_or_household, current_ppks_q
 from sejahtera.programs.models import Distribution
 from sejahtera.registry.models import Participation, Person, PpksAssessment
+from sejahtera.services.indicators import case_row
 from sejahtera.services.models import Case, CaseOutcome, CaseStatus
 
 # National programmes that meet basic needs (not health insurance or school grants).
@@ -105,12 +106,10 @@ def person_row(person: Person) -> CountedRow:
     )
 
 
-def _case_row(case: Case) -> CountedRow:
-    return CountedRow(
-        name=case.subject_name,
-        desa=case.desa.name if case.desa else "",
-        url=reverse("services:case", args=[case.pk]),
-        note=_("klien kasus %(number)s, tidak terdaftar di registri") % {"number": case.number},
+def _unregistered_case_row(case: Case) -> CountedRow:
+    return case_row(
+        case,
+        _("klien kasus %(number)s, tidak terdaftar di registri") % {"number": case.number},
     )
 
 
@@ -131,7 +130,7 @@ def counted(key: str, *, start: dt.date, end: dt.date, user: Any) -> CountedRows
         .select_related("desa")
         .order_by("closed_on", "pk")
     )
-    return CountedRows((persons, person_row), (cases, _case_row))
+    return CountedRows((persons, person_row), (cases, _unregistered_case_row))
 
 
 IKK: dict[str, dict[str, Any]] = {
