@@ -60,6 +60,7 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
         "DJANGO_SETTINGS_MODULE": "sejahtera.config.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test setting, never a production one
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
