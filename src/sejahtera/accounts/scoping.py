@@ -7,6 +7,7 @@ filters with `scope_q`; nothing else decides visibility."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -31,6 +32,13 @@ def area_codes(user: Any) -> tuple[str, ...]:
     result = tuple(kept)
     setattr(user, _CACHE_ATTR, result)
     return result
+
+
+def scope_cache_key(prefix: str, user: Any, *parts: object) -> str:
+    """A cache key for a figure that depends only on what the user may see (role and areas)
+    and on `parts`: users with the same role and areas share it."""
+    scope = "|".join([*(str(p) for p in parts), str(getattr(user, "role", "")), *area_codes(user)])
+    return f"{prefix}:{hashlib.sha256(scope.encode()).hexdigest()[:32]}"
 
 
 def forget_area_codes(user: Any) -> None:

@@ -11,7 +11,6 @@ that path with the message.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from sejahtera.accounts.scoping import area_codes
+from sejahtera.accounts.scoping import scope_cache_key
 from sejahtera.programs.criteria import MAX_DEPTH, TYPES, Node, parse
 from sejahtera.programs.criteria import All as AllNode
 from sejahtera.programs.criteria import AnyOf as AnyNode
@@ -304,8 +303,7 @@ def preview_counts(
     version = rule_in_force(programme, as_of)
     current: int | None = None
     if version is not None:
-        scope = f"{version.pk}|{as_of.isoformat()}|{user.role}|{'|'.join(area_codes(user))}"
-        key = "rule-preview:current:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+        key = scope_cache_key("rule-preview:current", user, version.pk, as_of.isoformat())
         current = cache.get(key)
         if current is None:
             current = eligible(programme, as_of=as_of, user=user, rule=parse(version.rule)).count()

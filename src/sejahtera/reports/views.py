@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +9,7 @@ from django.shortcuts import render
 
 from sejahtera.accounts.permissions import can
 from sejahtera.accounts.roles import Cap
-from sejahtera.accounts.scoping import area_codes
+from sejahtera.accounts.scoping import scope_cache_key
 from sejahtera.accounts.selectors import users_for
 from sejahtera.audit.selectors import events_for
 from sejahtera.jobs.selectors import jobs_for
@@ -49,8 +48,7 @@ HOME_COUNTS_SECONDS = 300
 
 
 def _registry_counts(user: Any) -> dict[str, int]:
-    scope = f"{user.role}|{'|'.join(area_codes(user))}"
-    key = "home:registry-counts:" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+    key = scope_cache_key("home:registry-counts", user)
     counts = cache.get(key)
     if counts is None:
         counts = {
