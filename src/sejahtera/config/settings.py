@@ -5,6 +5,7 @@ SQLite with nothing else running."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import environ
@@ -300,6 +301,14 @@ JOB_STALE_MINUTES = env.int("SEJAHTERA_JOB_STALE_MINUTES", default=60)
 # Rows between two progress reports of an import (on PostgreSQL: rows per COPY); 0 for the
 # importer's defaults.
 IMPORT_PROGRESS_ROWS = env.int("SEJAHTERA_IMPORT_PROGRESS_ROWS", default=0)
+# Processes that check the rows of a CSV file of at least IMPORT_PARALLEL_ROWS rows (on
+# PostgreSQL); 1 checks every file in the importing process.
+IMPORT_WORKERS = env.int("SEJAHTERA_IMPORT_WORKERS", default=min(os.cpu_count() or 1, 4))
+IMPORT_PARALLEL_ROWS = env.int("SEJAHTERA_IMPORT_PARALLEL_ROWS", default=100_000)
+# An import that adds at least this many persons, and at least as many as the registry holds,
+# rebuilds the registry's indexes after the load instead of row by row (PostgreSQL; the
+# registry tables stay locked until the import commits). See registry/imports/merge.py.
+IMPORT_BULK_ROWS = env.int("SEJAHTERA_IMPORT_BULK_ROWS", default=100_000)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 PAGE_SIZE = 50

@@ -24,6 +24,7 @@ from sejahtera.registry.choices import (
     Relation,
     Severity,
 )
+from sejahtera.registry.imports.layout import FIELD_KEYS
 
 # Columns of the staging table, in order (the loader creates it from this list).
 STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -161,6 +162,13 @@ FALSE = {"", "tidak", "t", "0", "false", "bukan", "-", "n", "no"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
+def _month(period: str) -> dt.date | None:
+    """The first day of a period written TTTT-BB, or None if it is not written so."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        return None
+    return dt.date(int(period[:4]), int(period[5:7]), 1)
+
+
 @dataclass
 class RowError:
     row_no: int
@@ -190,9 +198,24 @@ class Cleaner:
         # The mapped cells of a full-width row in one C call (rows cut short are padded).
         self._keys = tuple(self.mapping)
         self._cells = itemgetter(*self.mapping.values()) if len(self.mapping) > 1 else None
+        self._blank = dict.fromkeys(FIELD_KEYS, "")
+        self._required = tuple(
+            key
+            for key in (
+                "no_kk",
+                "kode_desa",
+                "nik",
+                "nama",
+                "tanggal_lahir",
+                "jenis_kelamin",
+                "hubungan_keluarga",
+            )
+            if key in self.mapping
+        )
         self._width = max(self.mapping.values(), default=-1) + 1
         # A district has a few hundred desa: each written code is checked once.
         self._desa_in_area = lru_cache(maxsize=20_000)(self._desa_and_allowed)
+        self._period_start = lru_cache(maxsize=1_000)(_month)
 
     def _desa_and_allowed(self, raw: str) -> tuple[str | None, bool]:
         desa = self._desa(raw)
@@ -210,29 +233,25 @@ class Cleaner:
 
         width = len(row)
         if self._cells is not None and width >= self._width:
-            values = dict(zip(self._keys, self._cells(row), strict=True))
+            cells = self._cells(row)
         else:
-            values = {k: (row[i] if i < width else "") for k, i in self.mapping.items()}
+            cells = tuple(row[i] if i < width else "" for i in self.mapping.values())
+        # Every field key, "" where the mapping leaves it out.
+        values = dict(self._blank)
+        values.update(zip(self._keys, cells, strict=True))
+        get = values.__getitem__
 
-        def get(key: str) -> str:
-            return values.get(key, "")
+        # A formula-like cell starts with one of FORMULA_FIRST: one C-level scan of the
+        # cells' first characters finds the rare row that needs a closer look.
+        if not FORMULA_FIRST.isdisjoint([c[:1] for c in cells]):
+            for key, value in values.items():
+                if value and value[0] in FORMULA_FIRST and formula_like(value):
+                    fail(key, value[:40], formula_reason())
+            if errors:
+                return None, errors
 
-        for key, value in values.items():
-            if value and value[0] in FORMULA_FIRST and formula_like(value):
-                fail(key, value[:40], formula_reason())
-        if errors:
-            return None, errors
-
-        for key in (
-            "no_kk",
-            "kode_desa",
-            "nik",
-            "nama",
-            "tanggal_lahir",
-            "jenis_kelamin",
-            "hubungan_keluarga",
-        ):
-            if key in self.mapping and not get(key):
+        for key in self._required:
+            if not values[key]:
                 fail(key, "", _("Wajib diisi."))
         if errors:
             return None, errors
@@ -311,7 +330,8 @@ class Cleaner:
                 fail("desil", raw_desil, _("Desil harus angka 1 sampai 10."))
 
         period = get("periode_data") or self.default_period
-        if period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        period_start = self._period_start(period) if period else self.today
+        if period_start is None:
             fail(
                 "periode_data", period, _("Periode data harus berbentuk TTTT-BB, misalnya 2025-03.")
             )
@@ -364,7 +384,7 @@ class Cleaner:
             bool(in_dtks),
             desil,
             period,
-            dt.date(int(period[:4]), int(period[5:7]), 1) if period else self.today,
+            period_start,
             bool(pkh),
             bool(sembako),
             bool(pbi),
