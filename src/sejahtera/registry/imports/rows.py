@@ -192,9 +192,11 @@ class Cleaner:
     warning_samples: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._name_key = lru_cache(maxsize=200_000)(name_key)
-        # A KK repeats on every member's row: check each number once.
-        self._kk_errors = lru_cache(maxsize=200_000)(self._check_kk)
+        # Small caches: memory must stay flat whatever the file's size (a cache of 200,000
+        # names and KK numbers grew each checking process by about 120 MB). Common names
+        # repeat; a KK repeats on its members' rows, which a list keeps together.
+        self._name_key = lru_cache(maxsize=8_192)(name_key)
+        self._kk_errors = lru_cache(maxsize=4_096)(self._check_kk)
         # The mapped cells of a full-width row in one C call (rows cut short are padded).
         self._keys = tuple(self.mapping)
         self._cells = itemgetter(*self.mapping.values()) if len(self.mapping) > 1 else None
