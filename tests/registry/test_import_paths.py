@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import multiprocessing
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from django.db import connection
 
 from sejahtera.registry.imports import merge as merge_module
+from sejahtera.registry.imports import stage as stage_module
 from sejahtera.registry.imports.layout import TableFile, suggest_mapping
 from sejahtera.registry.imports.loader import ImportFailed, import_registry_file
 from sejahtera.registry.imports.merge import REGISTRY_TABLES
@@ -257,3 +260,18 @@ def test_error_file_of_parallel_checks_is_a_readable_csv(tmp_path: Path, setting
     assert len(numbers) > 5
     assert numbers == sorted(numbers)
     assert {r[1] for r in rows[1:]} >= {"nik", "jenis_kelamin"}
+
+
+def test_a_checker_stops_when_the_importing_process_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stage_module, "WAIT_SECONDS", 0.05)
+    out = multiprocessing.get_context("fork").Queue(maxsize=1)
+    out.put(("block", 0))
+    # The queue is full and nobody reads it: with its parent alive a checker waits, with its
+    # parent gone (another parent pid than the one it started with) it gives up.
+    with pytest.raises(stage_module._ParentGone):
+        stage_module._send(out, ("block", 1), parent=-1)
+    assert out.get(timeout=1) == ("block", 0)
+    stage_module._send(out, ("block", 2), parent=os.getppid())
+    assert out.get(timeout=1) == ("block", 2)

@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import gc
 import multiprocessing
+import os
 import queue as queues
 import tempfile
 import time
@@ -145,10 +146,27 @@ def _skip(numbered: Numbered, size: int) -> int:
     return sum(1 for _row in islice(numbered, size))
 
 
+class _ParentGone(Exception):
+    """The importing process died (killed with its job): a checker stops instead of waiting
+    on a full queue forever."""
+
+
+def _send(out: Any, message: tuple[Any, ...], parent: int) -> None:
+    while True:
+        try:
+            out.put(message, timeout=WAIT_SECONDS)
+            return
+        except queues.Full:
+            if os.getppid() != parent:
+                out.cancel_join_thread()  # nobody will read what is still buffered
+                raise _ParentGone from None
+
+
 def _work(table: TableFile, cleaner: Cleaner, part: int, parts: int, size: int, out: Any) -> None:
     """A forked worker: check blocks part, part + parts, … and send each back as
     ("block", index, rows, COPY text, failing rows, new warnings, their samples)."""
     gc.disable()
+    parent = os.getppid()
     try:
         numbered = enumerate(table.rows(), start=2)
         index = 0
@@ -162,7 +180,8 @@ def _work(table: TableFile, cleaner: Cleaner, part: int, parts: int, size: int, 
             read, lines, errors = _check_block(cleaner, numbered, size, copy_line)
             if not read:
                 break
-            out.put(
+            _send(
+                out,
                 (
                     "block",
                     index,
@@ -171,14 +190,19 @@ def _work(table: TableFile, cleaner: Cleaner, part: int, parts: int, size: int, 
                     errors,
                     cleaner.warnings - warnings,
                     cleaner.warning_samples[samples:],
-                )
+                ),
+                parent,
             )
             index += 1
-        out.put(("done", part))
+        _send(out, ("done", part), parent)
+    except _ParentGone:
+        return
     except FileFormatError as exc:
-        out.put(("refused", str(exc)))
+        with contextlib.suppress(_ParentGone):
+            _send(out, ("refused", str(exc)), parent)
     except BaseException:  # reported to the parent, which raises
-        out.put(("crashed", traceback.format_exc()))
+        with contextlib.suppress(_ParentGone):
+            _send(out, ("crashed", traceback.format_exc()), parent)
 
 
 def _parallel_workers(table: TableFile) -> int:
