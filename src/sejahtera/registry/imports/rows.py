@@ -24,7 +24,7 @@ from sejahtera.registry.choices import (
     Relation,
     Severity,
 )
-from sejahtera.registry.imports.layout import FIELD_KEYS
+from sejahtera.registry.imports.layout import FIELD_KEYS, REQUIRED
 
 # Columns of the staging table, in order (the loader creates it from this list).
 STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -56,6 +56,8 @@ STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sembako", "boolean"),
     ("pbi_jk", "boolean"),
 )
+
+WARNING_SAMPLES = 20  # warnings quoted in the report (all are counted)
 
 _SQUASH = re.compile(r"[^a-z0-9]")
 
@@ -201,19 +203,7 @@ class Cleaner:
         self._keys = tuple(self.mapping)
         self._cells = itemgetter(*self.mapping.values()) if len(self.mapping) > 1 else None
         self._blank = dict.fromkeys(FIELD_KEYS, "")
-        self._required = tuple(
-            key
-            for key in (
-                "no_kk",
-                "kode_desa",
-                "nik",
-                "nama",
-                "tanggal_lahir",
-                "jenis_kelamin",
-                "hubungan_keluarga",
-            )
-            if key in self.mapping
-        )
+        self._required = tuple(key for key in REQUIRED if key in self.mapping)
         self._width = max(self.mapping.values(), default=-1) + 1
         # A district has a few hundred desa: each written code is checked once.
         self._desa_in_area = lru_cache(maxsize=20_000)(self._desa_and_allowed)
@@ -298,7 +288,7 @@ class Cleaner:
             fail("nik", nik, message)
         if nik_check.warnings and not errors:
             self.warnings += 1
-            if len(self.warning_samples) < 20:
+            if len(self.warning_samples) < WARNING_SAMPLES:
                 self.warning_samples.append(
                     _("Baris %(row)d: %(text)s")
                     % {"row": row_no, "text": " ".join(nik_check.warnings)}

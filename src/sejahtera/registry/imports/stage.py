@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import gc
 import multiprocessing
 import os
 import queue as queues
@@ -35,7 +34,7 @@ from django.utils.translation import gettext as _
 from sejahtera.common.exports import safe_cell
 from sejahtera.registry.imports.layout import FileFormatError, TableFile
 from sejahtera.registry.imports.merge import STAGE, Sql, analyze
-from sejahtera.registry.imports.rows import STAGE_COLUMNS, Cleaner, RowError
+from sejahtera.registry.imports.rows import STAGE_COLUMNS, WARNING_SAMPLES, Cleaner, RowError
 from sejahtera.registry.models import Household, Person
 
 MAX_ERROR_ROWS = 50_000
@@ -70,21 +69,6 @@ class ErrorSink:
             )
         self._file.seek(0)
         return self._file.read()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while rows stream: checking a row makes no reference
-    cycles, and at a million rows the collector's passes over the process's long-lived
-    objects (Django, the checker's caches) cost as much as the checks (measured: 20 → 11 µs
-    a row)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -165,7 +149,6 @@ def _send(out: Any, message: tuple[Any, ...], parent: int) -> None:
 def _work(table: TableFile, cleaner: Cleaner, part: int, parts: int, size: int, out: Any) -> None:
     """A forked worker: check blocks part, part + parts, … and send each back as
     ("block", index, rows, COPY text, failing rows, new warnings, their samples)."""
-    gc.disable()
     parent = os.getppid()
     try:
         numbered = enumerate(table.rows(), start=2)
@@ -278,7 +261,7 @@ def _stage_parallel(
                 for error in errors:
                     sink.add(error)
                 cleaner.warnings += warnings
-                room = 20 - len(cleaner.warning_samples)
+                room = WARNING_SAMPLES - len(cleaner.warning_samples)
                 cleaner.warning_samples.extend(samples[: max(0, room)])
                 next_index += 1
             if progress:
@@ -320,25 +303,24 @@ def stage(
         insert = "INSERT INTO {} ({}) VALUES ({})".format(
             STAGE, names, ", ".join(["%s"] * len(STAGE_COLUMNS))
         )
-        with _collector_paused():
-            while True:
-                read, staged, errors = _check_block(
-                    cleaner, numbered, every, copy_line if postgres else _db_values
-                )
-                if not read:
-                    break
-                if postgres:
-                    # One COPY per block: progress is written between blocks (a query on
-                    # this connection while a COPY is open would wait for the COPY forever).
-                    _copy(sql, names, "".join(staged).encode(), seconds)
-                else:
-                    for start in range(0, len(staged), BATCH):
-                        sql.cursor.executemany(insert, staged[start : start + BATCH])
-                for error in errors:
-                    sink.add(error)
-                rows += read
-                if progress:
-                    progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
+        while True:
+            read, staged, errors = _check_block(
+                cleaner, numbered, every, copy_line if postgres else _db_values
+            )
+            if not read:
+                break
+            if postgres:
+                # One COPY per block: progress is written between blocks (a query on
+                # this connection while a COPY is open would wait for the COPY forever).
+                _copy(sql, names, "".join(staged).encode(), seconds)
+            else:
+                for start in range(0, len(staged), BATCH):
+                    sql.cursor.executemany(insert, staged[start : start + BATCH])
+            for error in errors:
+                sink.add(error)
+            rows += read
+            if progress:
+                progress(rows, total, _("%(n)d baris diperiksa") % {"n": rows})
     sql.run(f"CREATE INDEX {STAGE}_nik ON {STAGE} (nik)")
     sql.run(f"CREATE INDEX {STAGE}_kk ON {STAGE} (kk, row_no)")
     analyze(sql, STAGE)
