@@ -11,6 +11,7 @@ import`).
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import resource
 import subprocess
@@ -140,6 +141,9 @@ def main() -> None:
     )
     again_s, line = sejahtera("registry", "import", str(path), measured=True)
     print(f"same file again (no changes): {again_s:.1f} s: {line}")
+    update = monthly_update(path)
+    update_s, line = sejahtera("registry", "import", str(update), measured=True)
+    print(f"a monthly update of the same registry: {update_s:.1f} s: {line}")
     print(
         f"registry now: {Person.objects.count()} persons, {Household.objects.count()} households, "
         f"{Participation.objects.count()} participations"
@@ -151,6 +155,53 @@ def main() -> None:
         f"their primary keys and indexes: {index_s:.1f} s; together "
         f"{write_s + index_s:.1f} s ({(write_s + index_s) / copy_s:.1f}x bare COPY)"
     )
+
+
+def monthly_update(path: Path) -> Path:
+    """The file again as next month's list: desil and occupation changed on every 20th row,
+    every 100th member (not a head) moved into the previous household of the same desa, and 20,000 new members (NIKs made from a member's, serials from 9001 not yet
+    in the file)."""
+    out = path.with_name(path.stem + ".pembaruan.csv")
+    with path.open(encoding="utf-8", newline="") as source:
+        taken = {row["nik"] for row in csv.DictReader(source, delimiter=";")}
+    serials: dict[str, int] = {}
+    with (
+        path.open(encoding="utf-8", newline="") as source,
+        out.open("w", encoding="utf-8", newline="") as target,
+    ):
+        reader = csv.DictReader(source, delimiter=";")
+        writer = csv.DictWriter(target, fieldnames=list(reader.fieldnames or []), delimiter=";")
+        writer.writeheader()
+        previous: dict[str, str] | None = None
+        finished: dict[str, str] = {}  # desa → the last KK read to its end
+        added = 0
+        for number, row in enumerate(reader):
+            if number % 20 == 0:
+                row["desil"] = str(int(row["desil"] or "5") % 10 + 1)
+                row["pekerjaan"] = "PEDAGANG" if row["pekerjaan"] != "PEDAGANG" else "PETANI"
+            if previous is not None and previous["no_kk"] != row["no_kk"]:
+                finished[previous["kode_desa"]] = previous["no_kk"]
+            target_kk = finished.get(row["kode_desa"], row["no_kk"])
+            if (
+                number % 100 == 50
+                and row["hubungan_keluarga"] != "kepala"
+                and target_kk != row["no_kk"]
+            ):
+                row["no_kk"] = target_kk
+                row["hubungan_keluarga"] = "famili"
+            writer.writerow(row)
+            if number % 50 == 7 and added < 20_000 and row["hubungan_keluarga"] != "kepala":
+                prefix = row["nik"][:12]
+                serial = serials.get(prefix, 9000) + 1
+                while f"{prefix}{serial:04d}" in taken:
+                    serial += 1
+                serials[prefix] = serial
+                writer.writerow(
+                    row | {"nik": f"{prefix}{serial:04d}", "hubungan_keluarga": "famili"}
+                )
+                added += 1
+            previous = row
+    return out
 
 
 def write_floor() -> tuple[float, float]:
