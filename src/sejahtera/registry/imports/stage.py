@@ -9,7 +9,10 @@ this one, so they share its checker without a query of their own): each reads th
 checks every n-th block, and sends the block back as COPY text with its failing rows. This
 process writes each block to the staging table as it arrives and the failing rows in file
 order. The check of a row is pure Python, about 10 µs a row; a district's file spent most of
-its staging time there (bench/RESULTS.md).
+its staging time there (bench/RESULTS.md). The checkers never touch the database connection
+they inherit, and leave by `os._exit` (multiprocessing's fork start), so it stays the
+parent's; the importing process is the task worker or the `registry import` command, both
+single-threaded, so nothing is forked while another thread holds a lock.
 """
 
 from __future__ import annotations
