@@ -5,35 +5,17 @@
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
+. scripts/_setup.sh
 # SEJAHTERA_TESTS_ONLY=1 (CI's second pass, same tree): the installs and the quality gates
 # below already ran; go straight to pytest.
 if [ "${SEJAHTERA_TESTS_ONLY:-0}" != "1" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  make_venv
   # The `spark` extra (pyspark) too: the Spark path of the record linkage is tested against
   # DuckDB's (it needs Java, which the tests look for and otherwise skip).
   .venv/bin/python -m pip install --quiet -e ".[test,spark]"
-
-  # WeasyPrint (the PDF reports) needs Pango from Debian.
-  if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    if [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; then
-      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null \
-        || echo "Pango could not be installed: PDF reports will not work." >&2
-    fi
-  fi
-
+  install_pango
   if ! command -v chromium >/dev/null 2>&1; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    if [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; then
-      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null \
-        || echo "Chromium could not be installed: the browser tests will be skipped." >&2
-    fi
+    apt_install "Chromium could not be installed: the browser tests will be skipped." chromium
   fi
 
   echo "== ruff"

@@ -7,8 +7,9 @@ changes nothing.
 A load that at least doubles the registry (a district's first import) runs in pg_restore's
 order on PostgreSQL: the registry tables' secondary indexes and the foreign keys between them
 are set aside, the rows go in, then each index is built in one sort and each foreign key is
-checked with one join. Maintaining seven indexes row by row and checking three foreign keys
-row by row at COMMIT took most of the merge (measured in bench/RESULTS.md). The tables stay
+checked with one join. Maintaining the person table's seven indexes row by row and checking
+the foreign keys between the registry tables row by row at COMMIT took most of the merge
+(measured in bench/RESULTS.md). The tables stay
 locked until the import commits; the foreign keys to the areas table are kept (setting them
 aside would lock the areas table, which every page reads).
 """

@@ -372,33 +372,26 @@ def whole_file_checks(sql: Sql, sink: ErrorSink, codes: tuple[str, ...]) -> None
         )
     # A row may only touch records of the user's areas: a NIK or KK already registered in a
     # desa outside them is not theirs to move or change.
-    outside, params = _outside_sql("p.desa_id", codes)
-    for row_no, nik, desa in sql.rows(
-        f"SELECT s.row_no, s.nik, p.desa_id FROM {STAGE} s "
-        f"JOIN {Person._meta.db_table} p ON p.nik = s.nik WHERE {outside} ORDER BY s.row_no",
-        params,
+    for table, key, staged, column, reason in (
+        (
+            Person._meta.db_table,
+            "nik",
+            "nik",
+            "nik",
+            _("NIK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda."),
+        ),
+        (
+            Household._meta.db_table,
+            "kk_number",
+            "kk",
+            "no_kk",
+            _("Nomor KK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda."),
+        ),
     ):
-        sink.add(
-            RowError(
-                row_no,
-                "nik",
-                nik,
-                _("NIK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda.")
-                % {"desa": desa},
-            )
-        )
-    outside, params = _outside_sql("h.desa_id", codes)
-    for row_no, kk, desa in sql.rows(
-        f"SELECT s.row_no, s.kk, h.desa_id FROM {STAGE} s "
-        f"JOIN {Household._meta.db_table} h ON h.kk_number = s.kk WHERE {outside} ORDER BY s.row_no",
-        params,
-    ):
-        sink.add(
-            RowError(
-                row_no,
-                "no_kk",
-                kk,
-                _("Nomor KK ini terdaftar di desa %(desa)s, di luar wilayah kerja Anda.")
-                % {"desa": desa},
-            )
-        )
+        outside, params = _outside_sql("r.desa_id", codes)
+        for row_no, number, desa in sql.rows(
+            f"SELECT s.row_no, s.{staged}, r.desa_id FROM {STAGE} s "
+            f"JOIN {table} r ON r.{key} = s.{staged} WHERE {outside} ORDER BY s.row_no",
+            params,
+        ):
+            sink.add(RowError(row_no, column, number, reason % {"desa": desa}))
